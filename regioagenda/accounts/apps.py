@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AccountsConfig(AppConfig):
+    name = "regioagenda.accounts"
+    label = "accounts"
+    verbose_name = _("Accounts en rollen")
+
+    def ready(self) -> None:
+        from auditlog.registry import auditlog
+
+        from regioagenda.accounts.models import Membership, User
+
+        auditlog.register(User, exclude_fields=["password", "last_login"])
+        auditlog.register(Membership)

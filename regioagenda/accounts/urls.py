@@ -1,0 +1,11 @@
+from django.urls import path
+
+from regioagenda.accounts import views
+
+app_name = "accounts"
+
+urlpatterns = [
+    path("inloggen/", views.LoginView.as_view(), name="login"),
+    path("uitloggen/", views.LogoutView.as_view(), name="logout"),
+    path("account/", views.profile, name="profile"),
+]

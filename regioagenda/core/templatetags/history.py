@@ -1,0 +1,18 @@
+"""{% history_for obj %}: the audit trail of an item, shown to staff on the item's own page."""
+
+from typing import Any
+
+from auditlog.models import LogEntry
+from django import template
+
+register = template.Library()
+
+
+@register.inclusion_tag("core/history.html", takes_context=True)
+def history_for(context: dict[str, Any], obj: Any) -> dict[str, Any]:
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated or not user.is_staff:
+        return {"show": False}
+    entries = LogEntry.objects.get_for_object(obj).select_related("actor").order_by("-timestamp")
+    return {"show": True, "entries": list(entries[:50]), "object": obj}

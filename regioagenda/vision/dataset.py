@@ -1,0 +1,494 @@
+"""Load a region's data set: one folder of versioned YAML and CSV files.
+
+    region.yaml          the region, its ambition and the source document
+    municipalities.csv   one row per municipality (CBS code, name, population with its source)
+    themes.yaml          the themes, each with its strategic-agenda topics (required)
+    qualities.yaml, principles.yaml, agreements.yaml   (optional)
+
+Everything is validated before anything is written; errors name the file, the item and the
+field, in Dutch. Loading is one transaction and idempotent: items are matched on their stable
+slug (municipalities on their CBS code), only what changed is saved, and items that left the
+files are removed.
+"""
+
+import csv
+import datetime
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Annotated, Any
+
+import yaml
+from django.db import models, transaction
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    HttpUrl,
+    StringConstraints,
+    ValidationError,
+)
+
+from regioagenda.regions.models import Municipality, Region
+from regioagenda.vision.models import Agreement, Principle, Quality, Theme, Topic
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+Section = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
+Slug = Annotated[
+    str, StringConstraints(strip_whitespace=True, pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=60)
+]
+OptionalText = Annotated[str, StringConstraints(strip_whitespace=True)]
+
+
+def _url_or_empty(value: str) -> str:
+    if value:
+        HttpUrl(value)
+    return value
+
+
+OptionalUrl = Annotated[OptionalText, AfterValidator(_url_or_empty)]
+
+
+class Schema(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class SourceSchema(Schema):
+    title: Title
+    publisher: Annotated[str, StringConstraints(min_length=1, max_length=300)]
+    url: OptionalUrl = ""
+
+
+class AmbitionSchema(Schema):
+    title: Title
+    title_en: Title
+    summary: Text
+    summary_en: Text
+    section: Section
+
+
+class RegionSchema(Schema):
+    slug: Slug
+    name: Title
+    name_en: Title
+    summary: Text
+    summary_en: Text
+    ambition: AmbitionSchema
+    source: SourceSchema
+
+
+class ItemSchema(Schema):
+    slug: Slug
+    title: Title
+    title_en: Title
+    summary: Text
+    summary_en: Text
+    section: Section
+
+
+class ThemeSchema(ItemSchema):
+    ambition: Text
+    ambition_en: Text
+    governance: bool = False
+    topics: list[ItemSchema] = Field(min_length=1)
+
+
+class MunicipalitySchema(Schema):
+    code: Annotated[str, StringConstraints(pattern=r"^GM\d{4}$")]
+    name: Title
+    slug: Slug
+    population: int | None = Field(default=None, ge=0)
+    population_date: datetime.date | None = None
+    population_source: OptionalText = ""
+    population_source_url: OptionalUrl = ""
+    website: OptionalUrl = ""
+    summary: OptionalText = ""
+    summary_en: OptionalText = ""
+
+
+class DataSetError(Exception):
+    """The data set cannot be loaded; `problems` lists every problem found, in Dutch."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(problems))
+
+
+@dataclass
+class LoadReport:
+    region: Region
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    deleted: int = 0
+    changes: list[str] = field(default_factory=list)
+
+
+# How the files call their items, for messages ("thema 2 ('economie')").
+ITEM_NOUNS = {
+    "qualities": "kwaliteit",
+    "themes": "thema",
+    "topics": "onderwerp",
+    "principles": "uitgangspunt",
+    "agreements": "afspraak",
+}
+
+ERROR_MESSAGES = {
+    "missing": "ontbreekt",
+    "string_too_short": "is leeg",
+    "string_too_long": "is te lang (hoogstens {max_length} tekens)",
+    "string_pattern_mismatch": "heeft niet de juiste vorm ({hint})",
+    "string_type": "moet tekst zijn",
+    "extra_forbidden": "is onbekend (tikfout?)",
+    "int_parsing": "moet een geheel getal zijn",
+    "int_type": "moet een geheel getal zijn",
+    "greater_than_equal": "mag niet negatief zijn",
+    "date_from_datetime_parsing": "moet een datum zijn in de vorm JJJJ-MM-DD",
+    "date_parsing": "moet een datum zijn in de vorm JJJJ-MM-DD",
+    "date_type": "moet een datum zijn in de vorm JJJJ-MM-DD",
+    "bool_parsing": "moet true of false zijn",
+    "bool_type": "moet true of false zijn",
+    "list_type": "moet een lijst zijn",
+    "too_short": "moet minstens één item bevatten",
+    "model_type": "moet een reeks velden zijn",
+    "url_parsing": "is geen geldig webadres",
+    "url_scheme": "is geen geldig webadres (begin met https://)",
+    "value_error": "is geen geldig webadres",
+}
+
+PATTERN_HINTS = {
+    "code": "GM en vier cijfers, zoals GM0546",
+    "slug": "kleine letters, cijfers en streepjes, zoals wonen-en-groen",
+}
+
+
+def _describe(error: dict[str, Any], field_name: str) -> str:
+    template = ERROR_MESSAGES.get(error["type"])
+    if template is None:
+        return error["msg"]
+    context = dict(error.get("ctx") or {})
+    context.setdefault("hint", PATTERN_HINTS.get(field_name, context.get("pattern", "")))
+    return template.format(**context)
+
+
+def _item_label(noun: str, index: int, item: Any) -> str:
+    slug = item.get("slug") if isinstance(item, dict) else None
+    label = f"{noun} {index + 1}"
+    return f"{label} ('{slug}')" if slug else label
+
+
+def _explain(file_name: str, error: dict[str, Any], data: Any) -> str:
+    """Turn one pydantic error into a sentence naming the file, the item and the field."""
+    location = list(error["loc"])
+    parts: list[str] = []
+    node = data
+    field_path: list[str] = []
+    while location:
+        step = location.pop(0)
+        if isinstance(step, int) and parts and parts[-1].startswith("@"):
+            list_name = parts.pop()[1:]
+            noun = ITEM_NOUNS.get(list_name, "item")
+            node = node[step] if isinstance(node, list) and step < len(node) else None
+            parts.append(_item_label(noun, step, node))
+            field_path = []
+        elif isinstance(step, str) and step in ITEM_NOUNS and isinstance(
+            node.get(step) if isinstance(node, dict) else None, list
+        ):
+            node = node[step]
+            parts.append(f"@{step}")
+        else:
+            field_path.append(str(step))
+            node = node.get(step) if isinstance(node, dict) else None
+    parts = [part for part in parts if not part.startswith("@")]
+    field_name = field_path[-1] if field_path else ""
+    where = ", ".join([file_name, *parts])
+    message = _describe(error, field_name)
+    if field_path:
+        return f"{where}: veld '{'.'.join(field_path)}' {message}."
+    return f"{where}: {message}."
+
+
+def _read_yaml(path: Path, problems: list[str]) -> Any:
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" (regel {mark.line + 1}, kolom {mark.column + 1})" if mark else ""
+        problems.append(f"{path.name}: geen geldige YAML{where}.")
+    except UnicodeDecodeError:
+        problems.append(f"{path.name}: het bestand is niet in UTF-8 opgeslagen.")
+    return None
+
+
+def _validate_list(
+    folder: Path, file_name: str, key: str, schema: type[Schema], problems: list[str],
+    required: bool,
+) -> list[Any]:
+    path = folder / file_name
+    if not path.exists():
+        if required:
+            problems.append(f"{file_name}: bestand ontbreekt in {folder}.")
+        return []
+    known_problems = len(problems)
+    data = _read_yaml(path, problems)
+    if data is None:
+        if len(problems) == known_problems:
+            problems.append(f"{file_name}: het bestand is leeg.")
+        return []
+    if not isinstance(data, dict) or not isinstance(data.get(key), list):
+        problems.append(f"{file_name}: verwacht een lijst onder '{key}:'.")
+        return []
+
+    class Document(Schema):
+        items: list[schema]  # type: ignore[valid-type]
+
+    wrapped = {"items": data[key]}
+    try:
+        return Document.model_validate(wrapped).items
+    except ValidationError as exc:
+        for error in exc.errors():
+            error = dict(error)
+            error["loc"] = (key, *error["loc"][1:])
+            problems.append(_explain(file_name, error, data))
+        return []
+
+
+def _validate_region(folder: Path, problems: list[str]) -> RegionSchema | None:
+    path = folder / "region.yaml"
+    if not path.exists():
+        problems.append(f"region.yaml: bestand ontbreekt in {folder}.")
+        return None
+    data = _read_yaml(path, problems)
+    if data is None:
+        return None
+    try:
+        return RegionSchema.model_validate(data)
+    except ValidationError as exc:
+        problems.extend(_explain("region.yaml", dict(error), data) for error in exc.errors())
+        return None
+
+
+def _validate_municipalities(folder: Path, problems: list[str]) -> list[MunicipalitySchema]:
+    path = folder / "municipalities.csv"
+    if not path.exists():
+        problems.append(f"municipalities.csv: bestand ontbreekt in {folder}.")
+        return []
+    rows: list[MunicipalitySchema] = []
+    try:
+        with path.open(encoding="utf-8", newline="") as handle:
+            reader = csv.DictReader(handle)
+            known = set(MunicipalitySchema.model_fields)
+            unknown = [name for name in reader.fieldnames or [] if name not in known]
+            if unknown:
+                problems.append(
+                    f"municipalities.csv: onbekende kolom(men) {', '.join(unknown)}."
+                )
+                return []
+            for line_number, row in enumerate(reader, start=2):
+                values = {key: value for key, value in row.items() if value not in ("", None)}
+                try:
+                    rows.append(MunicipalitySchema.model_validate(values))
+                except ValidationError as exc:
+                    for error in exc.errors():
+                        field_name = str(error["loc"][-1])
+                        problems.append(
+                            f"municipalities.csv, rij {line_number}"
+                            f"{' (' + row.get('code', '') + ')' if row.get('code') else ''}: "
+                            f"kolom '{field_name}' {_describe(dict(error), field_name)}."
+                        )
+    except UnicodeDecodeError:
+        problems.append("municipalities.csv: het bestand is niet in UTF-8 opgeslagen.")
+    if not rows and not problems:
+        problems.append("municipalities.csv: het bestand bevat geen gemeenten.")
+    return rows
+
+
+def _check_unique(file_name: str, noun: str, keys: list[str], problems: list[str]) -> None:
+    seen: set[str] = set()
+    for key in keys:
+        if key in seen:
+            problems.append(f"{file_name}: {noun} '{key}' komt meer dan één keer voor.")
+        seen.add(key)
+
+
+@dataclass
+class DataSet:
+    region: RegionSchema
+    municipalities: list[MunicipalitySchema]
+    qualities: list[ItemSchema]
+    themes: list[ThemeSchema]
+    principles: list[ItemSchema]
+    agreements: list[ItemSchema]
+
+
+def read_data_set(folder: Path) -> DataSet:
+    """Read and validate every file; raise DataSetError listing all problems at once."""
+    problems: list[str] = []
+    if not folder.is_dir():
+        raise DataSetError([f"Map {folder} bestaat niet."])
+    region = _validate_region(folder, problems)
+    municipalities = _validate_municipalities(folder, problems)
+    qualities = _validate_list(folder, "qualities.yaml", "qualities", ItemSchema, problems, False)
+    themes = _validate_list(folder, "themes.yaml", "themes", ThemeSchema, problems, True)
+    principles = _validate_list(
+        folder, "principles.yaml", "principles", ItemSchema, problems, False
+    )
+    agreements = _validate_list(
+        folder, "agreements.yaml", "agreements", ItemSchema, problems, False
+    )
+
+    _check_unique("municipalities.csv", "code", [m.code for m in municipalities], problems)
+    _check_unique("municipalities.csv", "korte naam", [m.slug for m in municipalities], problems)
+    _check_unique("qualities.yaml", "kwaliteit", [q.slug for q in qualities], problems)
+    _check_unique("themes.yaml", "thema", [t.slug for t in themes], problems)
+    _check_unique(
+        "themes.yaml", "onderwerp", [topic.slug for t in themes for topic in t.topics], problems
+    )
+    _check_unique("principles.yaml", "uitgangspunt", [p.slug for p in principles], problems)
+    _check_unique("agreements.yaml", "afspraak", [a.slug for a in agreements], problems)
+
+    if region is not None:
+        taken = Municipality.objects.filter(
+            code__in=[m.code for m in municipalities]
+        ).exclude(region__slug=region.slug)
+        for municipality in taken.select_related("region"):
+            problems.append(
+                f"municipalities.csv: gemeente {municipality.code} hoort al bij regio "
+                f"'{municipality.region.slug}'."
+            )
+
+    if problems or region is None:
+        raise DataSetError(problems)
+    return DataSet(region, municipalities, qualities, themes, principles, agreements)
+
+
+class _Writer:
+    """Create or update rows matched on a key, saving only what changed."""
+
+    def __init__(self, report: LoadReport) -> None:
+        self.report = report
+
+    def upsert(
+        self, model: type[models.Model], lookup: dict[str, Any], values: dict[str, Any]
+    ) -> Any:
+        instance = model._default_manager.filter(**lookup).first()
+        if instance is None:
+            instance = model(**lookup, **values)
+            instance.full_clean()
+            instance.save()
+            self.report.created += 1
+            self.report.changes.append(f"+ {model._meta.verbose_name} {instance}")
+            return instance
+        changed = [name for name, value in values.items() if getattr(instance, name) != value]
+        if not changed:
+            self.report.unchanged += 1
+            return instance
+        for name in changed:
+            setattr(instance, name, values[name])
+        if hasattr(instance, "version"):
+            instance.version += 1
+        instance.full_clean()
+        instance.save()
+        self.report.updated += 1
+        self.report.changes.append(
+            f"~ {model._meta.verbose_name} {instance}: {', '.join(changed)}"
+        )
+        return instance
+
+    def remove_others(self, queryset: models.QuerySet, keep: list[Any], key: str) -> None:
+        for instance in queryset.exclude(**{f"{key}__in": keep}):
+            self.report.changes.append(f"- {instance._meta.verbose_name} {instance}")
+            instance.delete()
+            self.report.deleted += 1
+
+
+def _item_values(item: ItemSchema, position: int) -> dict[str, Any]:
+    return {
+        "position": position,
+        "title": item.title,
+        "title_en": item.title_en,
+        "summary": item.summary,
+        "summary_en": item.summary_en,
+        "source_section": item.section,
+    }
+
+
+@transaction.atomic
+def load_region(folder: Path) -> LoadReport:
+    """Validate the data set in `folder` and write it in one transaction."""
+    data = read_data_set(folder)
+    region_values = {
+        "name": data.region.name,
+        "name_en": data.region.name_en,
+        "summary": data.region.summary,
+        "summary_en": data.region.summary_en,
+        "ambition_title": data.region.ambition.title,
+        "ambition_title_en": data.region.ambition.title_en,
+        "ambition": data.region.ambition.summary,
+        "ambition_en": data.region.ambition.summary_en,
+        "ambition_section": data.region.ambition.section,
+        "source_title": data.region.source.title,
+        "source_publisher": data.region.source.publisher,
+        "source_url": data.region.source.url,
+    }
+    existing = Region.objects.filter(slug=data.region.slug).first()
+    report = LoadReport(region=existing or Region(slug=data.region.slug))
+    writer = _Writer(report)
+    region = writer.upsert(Region, {"slug": data.region.slug}, region_values)
+    report.region = region
+
+    for row in data.municipalities:
+        writer.upsert(
+            Municipality,
+            {"code": row.code},
+            {
+                "region": region,
+                "name": row.name,
+                "slug": row.slug,
+                "population": row.population,
+                "population_date": row.population_date,
+                "population_source": row.population_source,
+                "population_source_url": row.population_source_url,
+                "website": row.website,
+                "summary": row.summary,
+                "summary_en": row.summary_en,
+            },
+        )
+    writer.remove_others(
+        Municipality.objects.filter(region=region), [m.code for m in data.municipalities], "code"
+    )
+
+    # Topics go first when removing: a theme that left the files may still hold them.
+    topic_slugs = [topic.slug for theme in data.themes for topic in theme.topics]
+    writer.remove_others(Topic.objects.filter(region=region), topic_slugs, "slug")
+    for model, items in (
+        (Quality, data.qualities),
+        (Principle, data.principles),
+        (Agreement, data.agreements),
+    ):
+        writer.remove_others(
+            model._default_manager.filter(region=region), [i.slug for i in items], "slug"
+        )
+        for position, item in enumerate(items, start=1):
+            writer.upsert(model, {"region": region, "slug": item.slug}, _item_values(item, position))
+
+    writer.remove_others(Theme.objects.filter(region=region), [t.slug for t in data.themes], "slug")
+    for position, theme_data in enumerate(data.themes, start=1):
+        theme = writer.upsert(
+            Theme,
+            {"region": region, "slug": theme_data.slug},
+            {
+                **_item_values(theme_data, position),
+                "ambition": theme_data.ambition,
+                "ambition_en": theme_data.ambition_en,
+                "is_governance": theme_data.governance,
+            },
+        )
+        for topic_position, topic in enumerate(theme_data.topics, start=1):
+            writer.upsert(
+                Topic,
+                {"region": region, "slug": topic.slug},
+                {"theme": theme, **_item_values(topic, topic_position)},
+            )
+    return report

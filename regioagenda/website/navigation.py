@@ -1,0 +1,36 @@
+"""The site's main navigation. Later features (agenda, monitor, meetings…) add their entry here."""
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str | Promise
+    url_name: str
+    # URL names below this item that keep it marked as the current section.
+    section: tuple[str, ...] = ()
+
+    @property
+    def url(self) -> str:
+        return reverse(self.url_name)
+
+
+MAIN_NAVIGATION = (
+    NavItem(_("Home"), "website:home"),
+    NavItem(_("Thema's"), "website:themes", ("website:theme", "website:topic")),
+    NavItem(_("Gemeenten"), "website:municipalities", ("website:municipality",
+                                                       "website:municipality_edit")),
+    NavItem(_("Kwaliteiten"), "website:qualities"),
+    NavItem(_("Samenwerking"), "website:cooperation"),
+)
+
+
+def current_item(view_name: str | None) -> NavItem | None:
+    for item in MAIN_NAVIGATION:
+        if view_name == item.url_name or view_name in item.section:
+            return item
+    return None

@@ -1,0 +1,206 @@
+"""Public pages: the region, its themes and topics, municipalities, and the footer pages."""
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template import loader
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from regioagenda.core.concurrency import EditConflict, save_with_version_check
+from regioagenda.regions.models import Municipality, Region
+from regioagenda.vision.models import Agreement, Principle, Quality, Theme, Topic
+from regioagenda.website.forms import MunicipalityForm
+
+
+def current_region() -> Region:
+    region = Region.objects.current()
+    if region is None:
+        raise Http404(_("Er is nog geen regio geladen."))
+    return region
+
+
+def population_overview(region: Region) -> dict[str, Any]:
+    """The municipalities with the region's total, marked incomplete where a figure is missing."""
+    municipalities = list(region.municipalities.all())
+    figures = [m.population for m in municipalities if m.population is not None]
+    sources = {(m.population_source, m.population_source_url) for m in municipalities
+               if m.population_source}
+    return {
+        "municipalities": municipalities,
+        "population": sum(figures) if figures else None,
+        "population_complete": len(figures) == len(municipalities),
+        "population_dates": sorted({m.population_date for m in municipalities
+                                    if m.population_date}),
+        "population_sources": [{"name": name, "url": url} for name, url in sorted(sources)],
+    }
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    region = current_region()
+    return render(
+        request,
+        "website/home.html",
+        {
+            **population_overview(region),
+            "themes": Theme.objects.in_region(region).aspects().prefetch_related("topics"),
+            "governance": Theme.objects.in_region(region).filter(is_governance=True).first(),
+        },
+    )
+
+
+def theme_list(request: HttpRequest) -> HttpResponse:
+    region = current_region()
+    themes = Theme.objects.in_region(region).prefetch_related("topics")
+    return render(request, "website/theme_list.html", {"themes": themes})
+
+
+def theme_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    theme = get_object_or_404(
+        Theme.objects.in_region(current_region()).prefetch_related("topics"), slug=slug
+    )
+    return render(request, "website/theme_detail.html", {"theme": theme})
+
+
+def topic_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    topic = get_object_or_404(
+        Topic.objects.in_region(current_region()).select_related("theme"), slug=slug
+    )
+    siblings = topic.theme.topics.exclude(pk=topic.pk)
+    return render(request, "website/topic_detail.html", {"topic": topic, "siblings": siblings})
+
+
+def municipality_list(request: HttpRequest) -> HttpResponse:
+    return render(
+        request, "website/municipality_list.html", population_overview(current_region())
+    )
+
+
+def municipality_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    municipality = get_object_or_404(Municipality.objects.in_region(current_region()), slug=slug)
+    return render(
+        request,
+        "website/municipality_detail.html",
+        {
+            "municipality": municipality,
+            "can_edit": request.user.has_perm("regions.change_municipality", municipality),
+        },
+    )
+
+
+@login_required
+def municipality_edit(request: HttpRequest, slug: str) -> HttpResponse:
+    municipality = get_object_or_404(Municipality.objects.in_region(current_region()), slug=slug)
+    if not request.user.has_perm("regions.change_municipality", municipality):
+        raise PermissionDenied
+    conflict: EditConflict | None = None
+    if request.method == "POST":
+        form = MunicipalityForm(request.POST, instance=Municipality.objects.get(pk=municipality.pk))
+        if form.is_valid():
+            try:
+                save_with_version_check(
+                    municipality,
+                    expected_version=form.cleaned_data["version"],
+                    changes={name: form.cleaned_data[name] for name in form.Meta.fields},
+                )
+            except EditConflict as exc:
+                conflict = exc
+            else:
+                messages.success(request, _("De wijzigingen zijn opgeslagen."))
+                return redirect(municipality.get_absolute_url())
+    else:
+        form = MunicipalityForm(instance=municipality, initial={"version": municipality.version})
+    status = 409 if conflict else 200
+    return render(
+        request,
+        "website/municipality_edit.html",
+        {
+            "municipality": municipality,
+            "form": form,
+            "conflict": conflict,
+            "conflict_rows": _conflict_rows(form, conflict),
+        },
+        status=status,
+    )
+
+
+def _conflict_rows(form: MunicipalityForm, conflict: EditConflict | None) -> list[dict[str, Any]]:
+    if conflict is None:
+        return []
+    return [
+        {
+            "label": form.fields[name].label,
+            "stored": getattr(conflict.current, name),
+            "submitted": form.cleaned_data[name],
+        }
+        for name in conflict.changed_fields
+    ]
+
+
+def qualities(request: HttpRequest) -> HttpResponse:
+    region = current_region()
+    return render(
+        request, "website/qualities.html", {"qualities": Quality.objects.in_region(region)}
+    )
+
+
+def cooperation(request: HttpRequest) -> HttpResponse:
+    region = current_region()
+    return render(
+        request,
+        "website/cooperation.html",
+        {
+            "principles": Principle.objects.in_region(region),
+            "agreements": Agreement.objects.in_region(region),
+            "governance": Theme.objects.in_region(region)
+            .filter(is_governance=True)
+            .prefetch_related(Prefetch("topics"))
+            .first(),
+        },
+    )
+
+
+def accessibility(request: HttpRequest) -> HttpResponse:
+    return render(request, "website/accessibility.html")
+
+
+def privacy(request: HttpRequest) -> HttpResponse:
+    return render(request, "website/privacy.html")
+
+
+def contact(request: HttpRequest) -> HttpResponse:
+    return render(request, "website/contact.html", {"email": settings.CONTACT_EMAIL})
+
+
+@require_GET
+def security_txt(request: HttpRequest) -> HttpResponse:
+    """RFC 9116: where to report a vulnerability. Expires a year after it is served."""
+    expires = (timezone.now() + timezone.timedelta(days=365)).replace(microsecond=0)
+    lines = [
+        f"Contact: {settings.SECURITY_CONTACT}",
+        f"Expires: {expires.isoformat()}",
+        "Preferred-Languages: nl, en",
+        f"Canonical: {settings.SITE_URL.rstrip('/')}/.well-known/security.txt",
+        f"Policy: {settings.SITE_URL.rstrip('/')}/contact/",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "404.html", status=404)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    # Rendered without the request: the context processors may be what failed.
+    return HttpResponse(loader.get_template("500.html").render({}), status=500)
+
+
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "403.html", status=403)
