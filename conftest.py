@@ -57,3 +57,9 @@ def coordinator(leidse_regio) -> User:
 @pytest.fixture
 def council_member(leiden) -> User:
     return make_user("raadslid-leiden", Membership.Role.COUNCIL_MEMBER, municipality=leiden)
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    # Real hashing is deliberately slow; tests check behaviour, not the hash's cost.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

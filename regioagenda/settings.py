@@ -59,9 +59,7 @@ CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
 # The region this site shows; empty means the only (or first) region in the database.
 REGION_SLUG = os.environ.get("REGIOAGENDA_REGION", "")
 CONTACT_EMAIL = os.environ.get("REGIOAGENDA_CONTACT_EMAIL", "regio-agenda@example.org")
-SECURITY_CONTACT = os.environ.get(
-    "REGIOAGENDA_SECURITY_CONTACT", f"mailto:{CONTACT_EMAIL}"
-)
+SECURITY_CONTACT = os.environ.get("REGIOAGENDA_SECURITY_CONTACT", f"mailto:{CONTACT_EMAIL}")
 SITE_URL = os.environ.get("REGIOAGENDA_SITE_URL", "http://127.0.0.1:8000")
 
 INSTALLED_APPS = [
@@ -150,8 +148,10 @@ AUTHENTICATION_BACKENDS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-     "OPTIONS": {"min_length": 12}},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]

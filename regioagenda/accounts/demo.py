@@ -2,6 +2,7 @@
 
 import secrets
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import transaction
 
@@ -18,7 +19,7 @@ class DemoAccount:
 
 @transaction.atomic
 def create_demo_users(region: Region, *, reset_passwords: bool = False) -> list[DemoAccount]:
-    wanted = [
+    wanted: list[tuple[str, str, dict[str, Any]]] = [
         (f"coordinator-{region.slug}", Membership.Role.COORDINATOR, {"region": region}),
         *(
             (f"redacteur-{m.slug}", Membership.Role.EDITOR, {"municipality": m})
@@ -35,5 +36,6 @@ def create_demo_users(region: Region, *, reset_passwords: bool = False) -> list[
             user.save()
         Membership.objects.get_or_create(user=user, role=role, **scope)
         scope_name = next(iter(scope.values()))
-        accounts.append(DemoAccount(username, password, f"{role.label} — {scope_name}"))
+        role_name = Membership.Role(role).label
+        accounts.append(DemoAccount(username, password, f"{role_name} — {scope_name}"))
     return accounts

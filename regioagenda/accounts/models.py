@@ -18,7 +18,7 @@ class User(AbstractUser):
 
 
 class Membership(models.Model):
-    """A role that a user holds for a municipality, a region, an organisation or the installation."""
+    """A role a user holds for a municipality, a region, an organisation or the installation."""
 
     class Role(models.TextChoices):
         PARTNER = "partner", _("partner")
@@ -37,16 +37,28 @@ class Membership(models.Model):
     )
     role = models.CharField(_("rol"), max_length=20, choices=Role.choices)
     municipality = models.ForeignKey(
-        "regions.Municipality", on_delete=models.CASCADE, null=True, blank=True,
-        related_name="memberships", verbose_name=_("gemeente"),
+        "regions.Municipality",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="memberships",
+        verbose_name=_("gemeente"),
     )
     region = models.ForeignKey(
-        "regions.Region", on_delete=models.CASCADE, null=True, blank=True,
-        related_name="memberships", verbose_name=_("regio"),
+        "regions.Region",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="memberships",
+        verbose_name=_("regio"),
     )
     organisation = models.ForeignKey(
-        "regions.Organisation", on_delete=models.CASCADE, null=True, blank=True,
-        related_name="memberships", verbose_name=_("organisatie"),
+        "regions.Organisation",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="memberships",
+        verbose_name=_("organisatie"),
     )
     created_at = models.DateTimeField(_("sinds"), auto_now_add=True)
 
@@ -58,14 +70,30 @@ class Membership(models.Model):
             models.CheckConstraint(
                 name="membership_scope_matches_role",
                 condition=(
-                    Q(role__in=["editor", "council_member"], municipality__isnull=False,
-                      region__isnull=True, organisation__isnull=True)
-                    | Q(role="coordinator", region__isnull=False,
-                        municipality__isnull=True, organisation__isnull=True)
-                    | Q(role="partner", organisation__isnull=False,
-                        municipality__isnull=True, region__isnull=True)
-                    | Q(role="administrator", municipality__isnull=True,
-                        region__isnull=True, organisation__isnull=True)
+                    Q(
+                        role__in=["editor", "council_member"],
+                        municipality__isnull=False,
+                        region__isnull=True,
+                        organisation__isnull=True,
+                    )
+                    | Q(
+                        role="coordinator",
+                        region__isnull=False,
+                        municipality__isnull=True,
+                        organisation__isnull=True,
+                    )
+                    | Q(
+                        role="partner",
+                        organisation__isnull=False,
+                        municipality__isnull=True,
+                        region__isnull=True,
+                    )
+                    | Q(
+                        role="administrator",
+                        municipality__isnull=True,
+                        region__isnull=True,
+                        organisation__isnull=True,
+                    )
                 ),
             ),
             models.UniqueConstraint(

@@ -36,7 +36,7 @@ def roles_of(user: Any) -> Roles:
     )
 
     def ids(role: str, position: int) -> frozenset[int]:
-        return frozenset(row[position] for row in memberships if row[0] == role)
+        return frozenset(int(row[position]) for row in memberships if row[0] == role)
 
     roles = Roles(
         administrator=user.is_superuser

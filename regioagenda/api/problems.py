@@ -21,7 +21,7 @@ class Problem(Schema):
     status: int = Field(description="De HTTP-statuscode.")
     detail: str = Field(description="Uitleg over dit geval.")
     instance: str = Field(description="Het pad van het verzoek.")
-    invalidParams: list[InvalidParam] | None = Field(  # noqa: N815 — the rules ask for camelCase
+    invalidParams: list[InvalidParam] | None = Field(
         None, description="Bij status 400: welke parameters niet kloppen."
     )
 
@@ -39,7 +39,10 @@ TITLES = {
 
 
 def problem_response(
-    request: HttpRequest, status: int, detail: str, invalid_params: list[dict[str, str]] | None = None
+    request: HttpRequest,
+    status: int,
+    detail: str,
+    invalid_params: list[dict[str, str]] | None = None,
 ) -> HttpResponse:
     body: dict[str, Any] = {
         "type": "about:blank",
@@ -64,9 +67,13 @@ def _reason(error: dict[str, Any]) -> str:
     if kind in {"int_parsing", "int_type"}:
         return "moet een geheel getal zijn"
     if kind in {"greater_than_equal", "greater_than"}:
-        return f"moet minstens {error.get('ctx', {}).get('ge', error.get('ctx', {}).get('gt'))} zijn"
+        return (
+            f"moet minstens {error.get('ctx', {}).get('ge', error.get('ctx', {}).get('gt'))} zijn"
+        )
     if kind in {"less_than_equal", "less_than"}:
-        return f"mag hoogstens {error.get('ctx', {}).get('le', error.get('ctx', {}).get('lt'))} zijn"
+        return (
+            f"mag hoogstens {error.get('ctx', {}).get('le', error.get('ctx', {}).get('lt'))} zijn"
+        )
     if kind == "string_pattern_mismatch":
         return "heeft niet de juiste vorm"
     if kind == "enum":
@@ -83,9 +90,7 @@ def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse
         for error in exc.errors
     ]
     names = ", ".join(item["name"] for item in invalid)
-    return problem_response(
-        request, 400, f"Een of meer parameters kloppen niet: {names}.", invalid
-    )
+    return problem_response(request, 400, f"Een of meer parameters kloppen niet: {names}.", invalid)
 
 
 def not_found(request: HttpRequest, exc: Exception) -> HttpResponse:

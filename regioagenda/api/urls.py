@@ -46,7 +46,9 @@ class RegioAgendaAPI(NinjaAPI):
         }
         schema["info"]["license"] = {"name": "EUPL-1.2", "identifier": "EUPL-1.2"}
         components = schema.setdefault("components", {}).setdefault("schemas", {})
-        components["Problem"] = Problem.model_json_schema(ref_template="#/components/schemas/{model}")
+        components["Problem"] = Problem.model_json_schema(
+            ref_template="#/components/schemas/{model}"
+        )
         for name, definition in components["Problem"].pop("$defs", {}).items():
             components[name] = definition
         for operations in schema["paths"].values():
@@ -75,8 +77,9 @@ api = RegioAgendaAPI(
     docs_url=None,
     openapi_url="openapi.json",
 )
-api.add_exception_handler(ValidationError, validation_error)
-api.add_exception_handler(Http404, not_found)
-api.add_exception_handler(HttpError, http_error)
+# ninja's annotation asks handlers to accept the exception class too; ours get instances only.
+api.add_exception_handler(ValidationError, validation_error)  # type: ignore[arg-type]
+api.add_exception_handler(Http404, not_found)  # type: ignore[arg-type]
+api.add_exception_handler(HttpError, http_error)  # type: ignore[arg-type]
 api.add_router("", regions_router)
 api.add_router("", vision_router)

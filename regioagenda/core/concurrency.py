@@ -1,6 +1,6 @@
 """Optimistic locking: a save based on an outdated version is refused, never silently applied."""
 
-from typing import Any
+from typing import Any, cast
 
 from django.db import models, transaction
 from django.utils.translation import gettext as _
@@ -28,8 +28,9 @@ def save_with_version_check(
     """
     model: type[models.Model] = type(instance)
     with transaction.atomic():
-        current = model._default_manager.select_for_update().get(pk=instance.pk)
-        assert isinstance(current, VersionedModel)
+        current = cast(
+            VersionedModel, model._default_manager.select_for_update().get(pk=instance.pk)
+        )
         if current.version != expected_version:
             changed = [name for name, value in changes.items() if getattr(current, name) != value]
             raise EditConflict(current, changed)

@@ -1,7 +1,8 @@
 """Bilingual content: every text a user reads is stored in Dutch, with an English version beside it.
 
-A model keeps `title` (Dutch, required) and `title_en` (English, may be empty). `Translated("title")`
-gives the text in the active language and falls back to Dutch where no English text exists.
+A model keeps `title` (Dutch, required) and `title_en` (English, may be empty).
+`Translated("title")` gives the text in the active language and falls back to Dutch where no
+English text exists.
 """
 
 from typing import Any

@@ -19,8 +19,15 @@ class MunicipalityAdmin(ObjectPermissionsModelAdmin):
     search_fields = ["name", "code"]
     # Identity and statistics come from the data set; editors describe their municipality.
     readonly_fields = [
-        "region", "code", "name", "slug", "population", "population_date",
-        "population_source", "population_source_url", "version",
+        "region",
+        "code",
+        "name",
+        "slug",
+        "population",
+        "population_date",
+        "population_source",
+        "population_source_url",
+        "version",
     ]
 
 

@@ -134,9 +134,7 @@ class Organisation(VersionedModel):
         verbose_name_plural = _("organisaties")
         ordering = ["name"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["region", "slug"], name="organisation_slug_per_region"
-            )
+            models.UniqueConstraint(fields=["region", "slug"], name="organisation_slug_per_region")
         ]
 
     def __str__(self) -> str:

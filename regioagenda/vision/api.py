@@ -9,8 +9,9 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
+from regioagenda.api.pagination import Pagination
 from regioagenda.api.schemas import ApiSchema, Text, text
 from regioagenda.regions.models import Region
 from regioagenda.vision.models import Agreement, Principle, Quality, Theme, Topic
@@ -71,35 +72,53 @@ def _region(slug: str) -> Region:
     return get_object_or_404(Region, slug=slug)
 
 
-@router.get("/regions/{region}/themes", response=list[ThemeOut], by_alias=True,
-            operation_id="listThemes", summary="Thema's van een regio")
-@paginate(LimitOffsetPagination)
+@router.get(
+    "/regions/{region}/themes",
+    response=list[ThemeOut],
+    by_alias=True,
+    operation_id="listThemes",
+    summary="Thema's van een regio",
+)
+@paginate(Pagination)
 def list_themes(request: HttpRequest, region: str) -> QuerySet[Theme]:
     return Theme.objects.in_region(_region(region)).prefetch_related("topics")
 
 
-@router.get("/regions/{region}/themes/{slug}", response=ThemeOut, by_alias=True,
-            operation_id="getTheme", summary="Eén thema met zijn onderwerpen")
+@router.get(
+    "/regions/{region}/themes/{slug}",
+    response=ThemeOut,
+    by_alias=True,
+    operation_id="getTheme",
+    summary="Eén thema met zijn onderwerpen",
+)
 def get_theme(request: HttpRequest, region: str, slug: str) -> Theme:
     return get_object_or_404(
         Theme.objects.in_region(_region(region)).prefetch_related("topics"), slug=slug
     )
 
 
-@router.get("/regions/{region}/topics", response=list[TopicOut], by_alias=True,
-            operation_id="listTopics", summary="Onderwerpen van de strategische agenda")
-@paginate(LimitOffsetPagination)
-def list_topics(
-    request: HttpRequest, region: str, filters: Query[TopicFilter]
-) -> QuerySet[Topic]:
+@router.get(
+    "/regions/{region}/topics",
+    response=list[TopicOut],
+    by_alias=True,
+    operation_id="listTopics",
+    summary="Onderwerpen van de strategische agenda",
+)
+@paginate(Pagination)
+def list_topics(request: HttpRequest, region: str, filters: Query[TopicFilter]) -> QuerySet[Topic]:
     topics = Topic.objects.in_region(_region(region)).select_related("theme")
     if filters.theme:
         topics = topics.filter(theme__slug=filters.theme)
     return topics
 
 
-@router.get("/regions/{region}/topics/{slug}", response=TopicOut, by_alias=True,
-            operation_id="getTopic", summary="Eén onderwerp")
+@router.get(
+    "/regions/{region}/topics/{slug}",
+    response=TopicOut,
+    by_alias=True,
+    operation_id="getTopic",
+    summary="Eén onderwerp",
+)
 def get_topic(request: HttpRequest, region: str, slug: str) -> Topic:
     return get_object_or_404(
         Topic.objects.in_region(_region(region)).select_related("theme"), slug=slug
@@ -111,18 +130,32 @@ def _item_endpoints(
 ) -> None:
     """The same two read endpoints for each plain kind of vision item."""
 
-    @router.get(f"/regions/{{region}}/{plural}", response=list[ItemOut], by_alias=True,
-                operation_id=f"list{nouns}", summary=label_plural)
-    @paginate(LimitOffsetPagination)
+    @router.get(
+        f"/regions/{{region}}/{plural}",
+        response=list[ItemOut],
+        by_alias=True,
+        operation_id=f"list{nouns}",
+        summary=label_plural,
+    )
+    @paginate(Pagination)
     def list_items(request: HttpRequest, region: str) -> QuerySet[Any]:
         return model.objects.in_region(_region(region))
 
-    @router.get(f"/regions/{{region}}/{plural}/{{slug}}", response=ItemOut, by_alias=True,
-                operation_id=f"get{noun}", summary=label)
+    @router.get(
+        f"/regions/{{region}}/{plural}/{{slug}}",
+        response=ItemOut,
+        by_alias=True,
+        operation_id=f"get{noun}",
+        summary=label,
+    )
     def get_item(request: HttpRequest, region: str, slug: str) -> Any:
         return get_object_or_404(model.objects.in_region(_region(region)), slug=slug)
 
 
-_item_endpoints(Quality, "qualities", "Quality", "Qualities", "Eén kwaliteit", "Kwaliteiten van de regio")
-_item_endpoints(Principle, "principles", "Principle", "Principles", "Eén uitgangspunt", "Uitgangspunten")
+_item_endpoints(
+    Quality, "qualities", "Quality", "Qualities", "Eén kwaliteit", "Kwaliteiten van de regio"
+)
+_item_endpoints(
+    Principle, "principles", "Principle", "Principles", "Eén uitgangspunt", "Uitgangspunten"
+)
 _item_endpoints(Agreement, "agreements", "Agreement", "Agreements", "Eén afspraak", "Afspraken")

@@ -36,7 +36,8 @@ Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 Section = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
 Slug = Annotated[
-    str, StringConstraints(strip_whitespace=True, pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=60)
+    str,
+    StringConstraints(strip_whitespace=True, pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=60),
 ]
 OptionalText = Annotated[str, StringConstraints(strip_whitespace=True)]
 
@@ -192,8 +193,10 @@ def _explain(file_name: str, error: dict[str, Any], data: Any) -> str:
             node = node[step] if isinstance(node, list) and step < len(node) else None
             parts.append(_item_label(noun, step, node))
             field_path = []
-        elif isinstance(step, str) and step in ITEM_NOUNS and isinstance(
-            node.get(step) if isinstance(node, dict) else None, list
+        elif (
+            isinstance(step, str)
+            and step in ITEM_NOUNS
+            and isinstance(node.get(step) if isinstance(node, dict) else None, list)
         ):
             node = node[step]
             parts.append(f"@{step}")
@@ -222,7 +225,11 @@ def _read_yaml(path: Path, problems: list[str]) -> Any:
 
 
 def _validate_list(
-    folder: Path, file_name: str, key: str, schema: type[Schema], problems: list[str],
+    folder: Path,
+    file_name: str,
+    key: str,
+    schema: type[Schema],
+    problems: list[str],
     required: bool,
 ) -> list[Any]:
     path = folder / file_name
@@ -248,9 +255,8 @@ def _validate_list(
         return Document.model_validate(wrapped).items
     except ValidationError as exc:
         for error in exc.errors():
-            error = dict(error)
-            error["loc"] = (key, *error["loc"][1:])
-            problems.append(_explain(file_name, error, data))
+            located = {**error, "loc": (key, *error["loc"][1:])}
+            problems.append(_explain(file_name, located, data))
         return []
 
 
@@ -281,9 +287,7 @@ def _validate_municipalities(folder: Path, problems: list[str]) -> list[Municipa
             known = set(MunicipalitySchema.model_fields)
             unknown = [name for name in reader.fieldnames or [] if name not in known]
             if unknown:
-                problems.append(
-                    f"municipalities.csv: onbekende kolom(men) {', '.join(unknown)}."
-                )
+                problems.append(f"municipalities.csv: onbekende kolom(men) {', '.join(unknown)}.")
                 return []
             for line_number, row in enumerate(reader, start=2):
                 values = {key: value for key, value in row.items() if value not in ("", None)}
@@ -349,9 +353,9 @@ def read_data_set(folder: Path) -> DataSet:
     _check_unique("agreements.yaml", "afspraak", [a.slug for a in agreements], problems)
 
     if region is not None:
-        taken = Municipality.objects.filter(
-            code__in=[m.code for m in municipalities]
-        ).exclude(region__slug=region.slug)
+        taken = Municipality.objects.filter(code__in=[m.code for m in municipalities]).exclude(
+            region__slug=region.slug
+        )
         for municipality in taken.select_related("region"):
             problems.append(
                 f"municipalities.csv: gemeente {municipality.code} hoort al bij regio "
@@ -391,9 +395,7 @@ class _Writer:
         instance.full_clean()
         instance.save()
         self.report.updated += 1
-        self.report.changes.append(
-            f"~ {model._meta.verbose_name} {instance}: {', '.join(changed)}"
-        )
+        self.report.changes.append(f"~ {model._meta.verbose_name} {instance}: {', '.join(changed)}")
         return instance
 
     def remove_others(self, queryset: models.QuerySet, keep: list[Any], key: str) -> None:
@@ -471,7 +473,9 @@ def load_region(folder: Path) -> LoadReport:
             model._default_manager.filter(region=region), [i.slug for i in items], "slug"
         )
         for position, item in enumerate(items, start=1):
-            writer.upsert(model, {"region": region, "slug": item.slug}, _item_values(item, position))
+            writer.upsert(
+                model, {"region": region, "slug": item.slug}, _item_values(item, position)
+            )
 
     writer.remove_others(Theme.objects.filter(region=region), [t.slug for t in data.themes], "slug")
     for position, theme_data in enumerate(data.themes, start=1):

@@ -5,6 +5,8 @@ Every item summarises a part of the source document in our own words and cites t
 comes from (`source_section`); slugs are stable and used in URLs, the API and later features.
 """
 
+from typing import Self
+
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -34,13 +36,15 @@ class VisionItem(VersionedModel):
 
 
 class RegionalItemQuerySet(models.QuerySet):
-    def in_region(self, region: "models.Model") -> "RegionalItemQuerySet":
+    def in_region(self, region: "models.Model") -> Self:
         return self.filter(region=region)
 
 
 class Quality(VisionItem):
     region = models.ForeignKey(
-        "regions.Region", on_delete=models.PROTECT, related_name="qualities",
+        "regions.Region",
+        on_delete=models.PROTECT,
+        related_name="qualities",
         verbose_name=_("regio"),
     )
 
@@ -64,7 +68,9 @@ class Theme(VisionItem):
     """An aspect of the region's growth, or the governance chapter stored like one."""
 
     region = models.ForeignKey(
-        "regions.Region", on_delete=models.PROTECT, related_name="themes",
+        "regions.Region",
+        on_delete=models.PROTECT,
+        related_name="themes",
         verbose_name=_("regio"),
     )
     ambition = models.TextField(_("ambitie"))
@@ -103,7 +109,9 @@ class Topic(VisionItem):
     )
     # Kept beside theme.region so that topic slugs can be unique across the whole region.
     region = models.ForeignKey(
-        "regions.Region", on_delete=models.PROTECT, related_name="topics",
+        "regions.Region",
+        on_delete=models.PROTECT,
+        related_name="topics",
         verbose_name=_("regio"),
     )
 
@@ -125,7 +133,9 @@ class Principle(VisionItem):
     """A principle for working together ("uitgangspunt")."""
 
     region = models.ForeignKey(
-        "regions.Region", on_delete=models.PROTECT, related_name="principles",
+        "regions.Region",
+        on_delete=models.PROTECT,
+        related_name="principles",
         verbose_name=_("regio"),
     )
 
@@ -146,7 +156,9 @@ class Agreement(VisionItem):
     """An agreement to work out together ("afspraak")."""
 
     region = models.ForeignKey(
-        "regions.Region", on_delete=models.PROTECT, related_name="agreements",
+        "regions.Region",
+        on_delete=models.PROTECT,
+        related_name="agreements",
         verbose_name=_("regio"),
     )
 

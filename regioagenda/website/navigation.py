@@ -22,8 +22,11 @@ class NavItem:
 MAIN_NAVIGATION = (
     NavItem(_("Home"), "website:home"),
     NavItem(_("Thema's"), "website:themes", ("website:theme", "website:topic")),
-    NavItem(_("Gemeenten"), "website:municipalities", ("website:municipality",
-                                                       "website:municipality_edit")),
+    NavItem(
+        _("Gemeenten"),
+        "website:municipalities",
+        ("website:municipality", "website:municipality_edit"),
+    ),
     NavItem(_("Kwaliteiten"), "website:qualities"),
     NavItem(_("Samenwerking"), "website:cooperation"),
 )

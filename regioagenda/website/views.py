@@ -1,5 +1,6 @@
 """Public pages: the region, its themes and topics, municipalities, and the footer pages."""
 
+import datetime
 from typing import Any
 
 from django.conf import settings
@@ -31,14 +32,18 @@ def population_overview(region: Region) -> dict[str, Any]:
     """The municipalities with the region's total, marked incomplete where a figure is missing."""
     municipalities = list(region.municipalities.all())
     figures = [m.population for m in municipalities if m.population is not None]
-    sources = {(m.population_source, m.population_source_url) for m in municipalities
-               if m.population_source}
+    sources = {
+        (m.population_source, m.population_source_url)
+        for m in municipalities
+        if m.population_source
+    }
     return {
         "municipalities": municipalities,
         "population": sum(figures) if figures else None,
         "population_complete": len(figures) == len(municipalities),
-        "population_dates": sorted({m.population_date for m in municipalities
-                                    if m.population_date}),
+        "population_dates": sorted(
+            {m.population_date for m in municipalities if m.population_date}
+        ),
         "population_sources": [{"name": name, "url": url} for name, url in sorted(sources)],
     }
 
@@ -78,9 +83,7 @@ def topic_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def municipality_list(request: HttpRequest) -> HttpResponse:
-    return render(
-        request, "website/municipality_list.html", population_overview(current_region())
-    )
+    return render(request, "website/municipality_list.html", population_overview(current_region()))
 
 
 def municipality_detail(request: HttpRequest, slug: str) -> HttpResponse:
@@ -182,7 +185,7 @@ def contact(request: HttpRequest) -> HttpResponse:
 @require_GET
 def security_txt(request: HttpRequest) -> HttpResponse:
     """RFC 9116: where to report a vulnerability. Expires a year after it is served."""
-    expires = (timezone.now() + timezone.timedelta(days=365)).replace(microsecond=0)
+    expires = (timezone.now() + datetime.timedelta(days=365)).replace(microsecond=0)
     lines = [
         f"Contact: {settings.SECURITY_CONTACT}",
         f"Expires: {expires.isoformat()}",

@@ -14,8 +14,14 @@ from regioagenda.vision.models import Agreement, Principle, Quality, Theme, Topi
 pytestmark = pytest.mark.django_db
 
 THEME_SLUGS = [
-    "wonen-en-groen", "economie", "bereikbaarheid", "duurzaamheid", "gezondheid",
-    "iedereen-doet-mee", "voorzieningen", "krachten-verenigen",
+    "wonen-en-groen",
+    "economie",
+    "bereikbaarheid",
+    "duurzaamheid",
+    "gezondheid",
+    "iedereen-doet-mee",
+    "voorzieningen",
+    "krachten-verenigen",
 ]
 
 
@@ -39,7 +45,11 @@ def test_leidse_regio_holds_the_whole_vision():
     assert Principle.objects.in_region(region).count() == 7
     assert Agreement.objects.in_region(region).count() == 5
     assert sorted(region.municipalities.values_list("code", flat=True)) == [
-        "GM0546", "GM0547", "GM0579", "GM0626", "GM0638"
+        "GM0546",
+        "GM0547",
+        "GM0579",
+        "GM0626",
+        "GM0638",
     ]
 
 
@@ -90,7 +100,8 @@ def test_editing_one_summary_updates_that_item_in_place(copy_of_leidse_regio: Pa
     assert updated.summary == "Een nieuwe samenvatting."
     assert updated.version == topic.version + 1
     assert LogEntry.objects.get_for_object(updated).first().changes_dict["summary"] == [
-        topic.summary, "Een nieuwe samenvatting."
+        topic.summary,
+        "Een nieuwe samenvatting.",
     ]
 
 
@@ -115,7 +126,7 @@ def test_missing_field_is_named_with_file_item_and_field_and_nothing_is_loaded(
     themes = copy_of_leidse_regio / "themes.yaml"
     text = themes.read_text()
     start = text.index("        title_en: Joint housing programme")
-    themes.write_text(text[:start] + text[text.index("\n", start) + 1:])
+    themes.write_text(text[:start] + text[text.index("\n", start) + 1 :])
 
     with pytest.raises(DataSetError) as error:
         load_region(copy_of_leidse_regio)
@@ -141,9 +152,9 @@ def test_malformed_yaml_names_the_line(copy_of_leidse_regio: Path):
 def test_bad_municipality_row_is_reported_by_row_and_column(copy_of_leidse_regio: Path):
     csv_file = copy_of_leidse_regio / "municipalities.csv"
     csv_file.write_text(
-        csv_file.read_text().replace("GM0547,Leiderdorp", "0547,Leiderdorp").replace(
-            "26095,", "zesentwintigduizend,"
-        )
+        csv_file.read_text()
+        .replace("GM0547,Leiderdorp", "0547,Leiderdorp")
+        .replace("26095,", "zesentwintigduizend,")
     )
 
     with pytest.raises(DataSetError) as error:
@@ -175,10 +186,14 @@ def test_unknown_field_is_reported_as_a_probable_typo(copy_of_leidse_regio: Path
     with pytest.raises(DataSetError) as error:
         load_region(copy_of_leidse_regio)
 
-    assert "agreements.yaml, afspraak 1 ('thematische-ontmoetingen'): veld 'sumary_en' is "\
+    assert (
+        "agreements.yaml, afspraak 1 ('thematische-ontmoetingen'): veld 'sumary_en' is "
         "onbekend (tikfout?)." in error.value.problems
-    assert "agreements.yaml, afspraak 1 ('thematische-ontmoetingen'): veld 'summary_en' "\
+    )
+    assert (
+        "agreements.yaml, afspraak 1 ('thematische-ontmoetingen'): veld 'summary_en' "
         "ontbreekt." in error.value.problems
+    )
 
 
 def test_a_second_region_loads_beside_the_first_and_keeps_to_itself():
@@ -187,7 +202,8 @@ def test_a_second_region_loads_beside_the_first_and_keeps_to_itself():
 
     assert kust.municipalities.count() == 3
     assert list(Theme.objects.in_region(kust).values_list("slug", flat=True)) == [
-        "kustveiligheid", "toerisme"
+        "kustveiligheid",
+        "toerisme",
     ]
     assert Topic.objects.in_region(kust).count() == 3
     assert not Quality.objects.in_region(kust).exists()  # optional files may be left out
@@ -199,9 +215,7 @@ def test_a_municipality_cannot_move_to_another_region_by_accident(tmp_path: Path
     load_region(LEIDSE_REGIO)
     folder = tmp_path / "kust"
     shutil.copytree(KUSTREGIO, folder)
-    (folder / "municipalities.csv").write_text(
-        "code,name,slug\nGM0546,Leiden,leiden\n"
-    )
+    (folder / "municipalities.csv").write_text("code,name,slug\nGM0546,Leiden,leiden\n")
 
     with pytest.raises(DataSetError) as error:
         load_region(folder)

@@ -1,0 +1,202 @@
+import re
+
+import pytest
+from auditlog.models import LogEntry
+from django.core.management import call_command
+from django.db import IntegrityError, transaction
+from django.test import Client
+from django.urls import reverse
+
+from regioagenda.accounts.models import Membership, User
+from regioagenda.regions.models import Municipality
+from regioagenda.vision.models import Theme
+
+pytestmark = pytest.mark.django_db
+
+
+def test_editor_of_leiden_may_change_leiden_and_nothing_else(leiden_editor, leiden, oegstgeest):
+    assert leiden_editor.has_perm("regions.change_municipality", leiden)
+    assert not leiden_editor.has_perm("regions.change_municipality", oegstgeest)
+    assert not leiden_editor.has_perm("regions.change_region", leiden.region)
+    assert not leiden_editor.has_perm("vision.change_theme", Theme.objects.first())
+    assert not leiden_editor.has_perm("accounts.change_user", leiden_editor)
+
+
+def test_coordinator_may_change_their_region_but_not_another(coordinator, leiden, kustregio):
+    assert coordinator.has_perm("regions.change_municipality", leiden)
+    assert coordinator.has_perm("vision.change_theme", Theme.objects.get(slug="economie"))
+    other_theme = Theme.objects.get(slug="toerisme")
+    assert not coordinator.has_perm("vision.change_theme", other_theme)
+    assert not coordinator.has_perm(
+        "regions.change_municipality", Municipality.objects.get(code="GM9901")
+    )
+
+
+def test_council_member_and_visitor_change_nothing(council_member, leiden):
+    from django.contrib.auth.models import AnonymousUser
+
+    plain_user = User.objects.create_user("bewoner")
+    for user in (council_member, plain_user, AnonymousUser()):
+        assert not user.has_perm("regions.change_municipality", leiden)
+        assert not user.has_perm("vision.change_theme", Theme.objects.first())
+
+
+def test_membership_scope_must_match_the_role(leiden, leidse_regio):
+    user = User.objects.create_user("iemand")
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Membership.objects.create(user=user, role=Membership.Role.EDITOR, region=leidse_regio)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Membership.objects.create(user=user, role=Membership.Role.COORDINATOR, municipality=leiden)
+
+
+def edit_url(municipality: Municipality) -> str:
+    return reverse("website:municipality_edit", kwargs={"slug": municipality.slug})
+
+
+def test_editor_saves_their_municipality_and_the_audit_log_names_them(
+    client: Client, leiden_editor, leiden
+):
+    client.force_login(leiden_editor)
+    response = client.post(
+        edit_url(leiden),
+        {
+            "summary": "Stad van ontdekkingen.",
+            "summary_en": "",
+            "website": "https://www.leiden.nl",
+            "version": leiden.version,
+        },
+    )
+    assert response.status_code == 302
+    leiden.refresh_from_db()
+    assert leiden.summary == "Stad van ontdekkingen."
+    entry = LogEntry.objects.get_for_object(leiden).order_by("-timestamp").first()
+    assert entry.actor == leiden_editor
+    assert entry.changes_dict["summary"] == ["", "Stad van ontdekkingen."]
+
+
+def test_editor_of_another_municipality_cannot_edit_leiden(
+    client: Client, oegstgeest_editor, leiden
+):
+    client.force_login(oegstgeest_editor)
+    assert client.get(edit_url(leiden)).status_code == 403
+    response = client.post(
+        edit_url(leiden), {"summary": "Overgenomen", "website": "", "version": leiden.version}
+    )
+    assert response.status_code == 403
+    leiden.refresh_from_db()
+    assert leiden.summary != "Overgenomen"
+
+
+def test_visitor_is_sent_to_login(client: Client, leiden):
+    response = client.get(edit_url(leiden))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("accounts:login"))
+
+
+def test_mass_assigned_fields_are_ignored(client: Client, leiden_editor, leiden):
+    client.force_login(leiden_editor)
+    client.post(
+        edit_url(leiden),
+        {
+            "summary": "Tekst",
+            "website": "",
+            "version": leiden.version,
+            "population": "1",
+            "code": "GM9999",
+            "region": "999",
+        },
+    )
+    leiden.refresh_from_db()
+    assert (leiden.population, leiden.code) == (130328, "GM0546")
+
+
+def test_second_save_of_the_same_version_gets_a_conflict_and_loses_nothing(
+    client: Client, leiden_editor, coordinator, leiden
+):
+    started_at = leiden.version
+    other = Client()
+    other.force_login(coordinator)
+    other.post(
+        edit_url(leiden),
+        {"summary": "Tekst van de coördinator", "website": "", "version": started_at},
+    )
+
+    client.force_login(leiden_editor)
+    response = client.post(
+        edit_url(leiden),
+        {"summary": "Tekst van de redacteur", "website": "", "version": started_at},
+    )
+
+    assert response.status_code == 409
+    page = response.content.decode()
+    assert "iemand anders heeft deze gemeente intussen gewijzigd" in page
+    assert "Tekst van de coördinator" in page and "Tekst van de redacteur" in page
+    leiden.refresh_from_db()
+    assert leiden.summary == "Tekst van de coördinator"
+    assert leiden.version == started_at + 1
+
+
+def test_admin_lets_an_editor_change_only_their_own_municipality(
+    client: Client, leiden_editor, leiden, oegstgeest
+):
+    client.force_login(leiden_editor)
+    own = reverse("admin:regions_municipality_change", args=[leiden.pk])
+    other = reverse("admin:regions_municipality_change", args=[oegstgeest.pk])
+
+    assert client.get(own).status_code == 200
+    response = client.post(own, {"summary": "Via beheer", "summary_en": "", "website": ""})
+    assert response.status_code == 302
+    leiden.refresh_from_db()
+    assert leiden.summary == "Via beheer"
+
+    assert (
+        client.post(other, {"summary": "Via beheer", "summary_en": "", "website": ""}).status_code
+        == 403
+    )
+    oegstgeest.refresh_from_db()
+    assert oegstgeest.summary != "Via beheer"
+    assert client.get(reverse("admin:accounts_user_changelist")).status_code == 403
+
+
+def test_history_is_shown_to_staff_only(client: Client, leiden_editor, leiden):
+    page = reverse("website:municipality", kwargs={"slug": leiden.slug})
+    assert "Geschiedenis" not in client.get(page).content.decode()
+    client.force_login(leiden_editor)
+    assert "Geschiedenis" in client.get(page).content.decode()
+
+
+def test_demo_users_get_random_passwords_printed_once(leidse_regio, capsys):
+    call_command("create_demo_users")
+    first = capsys.readouterr().out
+    passwords = dict(re.findall(r"^\s+(\S+)\s+(\S{20})\s", first, flags=re.M))
+    assert set(passwords) == {
+        "coordinator-leidse-regio",
+        "redacteur-leiden",
+        "redacteur-leiderdorp",
+        "redacteur-oegstgeest",
+        "redacteur-voorschoten",
+        "redacteur-zoeterwoude",
+    }
+    assert len(set(passwords.values())) == 6
+    user = User.objects.get(username="redacteur-leiden")
+    assert user.check_password(passwords["redacteur-leiden"])
+    assert user.memberships.get().municipality.code == "GM0546"
+
+    call_command("create_demo_users")
+    second = capsys.readouterr().out
+    assert passwords["redacteur-leiden"] not in second
+    assert "wachtwoord ongewijzigd" in second
+
+
+def test_login_is_locked_after_repeated_wrong_passwords(client: Client, leidse_regio):
+    User.objects.create_user("raadsel", password="het-echte-wachtwoord-123", is_staff=True)
+    login = reverse("accounts:login")
+    for _ in range(4):
+        response = client.post(login, {"username": "raadsel", "password": "fout"})
+        assert response.status_code == 200
+    assert client.post(login, {"username": "raadsel", "password": "fout"}).status_code == 429
+    response = client.post(login, {"username": "raadsel", "password": "het-echte-wachtwoord-123"})
+    assert response.status_code == 429
+    assert "tijdelijk geblokkeerd" in response.content.decode()
+    assert "_auth_user_id" not in client.session
