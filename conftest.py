@@ -63,3 +63,4 @@ def council_member(leiden) -> User:
 def fast_password_hashing(settings):
     # Real hashing is deliberately slow; tests check behaviour, not the hash's cost.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+

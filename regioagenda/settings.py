@@ -63,20 +63,21 @@ SECURITY_CONTACT = os.environ.get("REGIOAGENDA_SECURITY_CONTACT", f"mailto:{CONT
 SITE_URL = os.environ.get("REGIOAGENDA_SITE_URL", "http://127.0.0.1:8000")
 
 INSTALLED_APPS = [
+    # First, so that its collectstatic (which leaves out unused font files) is the one used.
+    "regioagenda.core",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
-    "regioagenda.core.apps.StaticFiles",
+    "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rules.apps.AutodiscoverRulesConfig",
     "auditlog",
     "axes",
     "django_htmx",
     "django_tasks_db",
-    "regioagenda.core",
     "regioagenda.regions",
     "regioagenda.accounts",
     "regioagenda.vision",

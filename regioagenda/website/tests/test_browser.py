@@ -1,0 +1,188 @@
+"""User stories in real headless Chromium, each page checked with axe-core (WCAG 2.1 A and AA).
+
+Run once, on SQLite (`-m browser`); they need Debian's chromium at /usr/bin/chromium.
+"""
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+from playwright.sync_api import Browser, Page, sync_playwright
+
+from conftest import make_user
+from regioagenda.accounts.models import Membership
+from regioagenda.regions.models import Municipality
+
+# Playwright's sync API runs an event loop in this thread; Django's ORM use from the test body
+# is still synchronous and safe here.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+ROOT = Path(__file__).resolve().parents[3]
+AXE = (ROOT / "node_modules" / "axe-core" / "axe.min.js").read_text()
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_FLAGS = [
+    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
+]
+
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"Chromium ontbreekt op {CHROMIUM}: installeer het (apt-get install chromium).")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser: Browser, live_server) -> Iterator[Page]:
+    context = browser.new_context(locale="nl-NL", viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    host = urlparse(live_server.url).netloc
+    problems: list[str] = []
+    page.on(
+        "request",
+        lambda request: urlparse(request.url).netloc in ("", host)
+        or request.url.startswith("data:")
+        or problems.append(f"request to another host: {request.url}"),
+    )
+    page.on(
+        "response",
+        lambda response: response.status >= 400
+        and response.request.resource_type != "document"
+        and problems.append(f"{response.status} for {response.url}"),
+    )
+    page.on(
+        "console",
+        # A page answered with 404 or 403 logs its own status; assets are checked above.
+        lambda message: message.type == "error"
+        and "Failed to load resource" not in message.text
+        and problems.append(f"console: {message.text}"),
+    )
+    page.problems = problems  # type: ignore[attr-defined]
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def region(transactional_db, leidse_regio):
+    return leidse_regio
+
+
+def assert_accessible(page: Page, what: str) -> None:
+    page.evaluate(AXE)
+    result = page.evaluate(
+        """() => axe.run(document, {runOnly: {type: 'tag',
+            values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})"""
+    )
+    violations = [
+        f"{v['id']} ({v['impact']}): {v['help']} — "
+        + "; ".join(node["target"][0] for node in v["nodes"][:5])
+        for v in result["violations"]
+    ]
+    assert violations == [], f"{what}: {violations}"
+    assert page.problems == [], f"{what}: {page.problems}"  # type: ignore[attr-defined]
+
+
+def visit(page: Page, url: str, status: int = 200) -> None:
+    response = page.goto(url)
+    assert response is not None and response.status == status, url
+
+
+PUBLIC_PAGES = [
+    "/", "/themas/", "/themas/duurzaamheid/", "/themas/krachten-verenigen/",
+    "/onderwerpen/stadswarmtenet/", "/gemeenten/", "/gemeenten/zoeterwoude/", "/kwaliteiten/",
+    "/samenwerking/", "/toegankelijkheid/", "/privacy/", "/contact/", "/inloggen/",
+    "/en/", "/en/themas/economie/", "/en/onderwerpen/economie071/",
+]
+
+
+def test_resident_reads_every_public_page_type_without_accessibility_errors(
+    page: Page, live_server, region
+):
+    for path in PUBLIC_PAGES:
+        visit(page, live_server.url + path)
+        assert_accessible(page, path)
+
+
+def test_resident_who_mistypes_an_address_gets_a_helpful_404(page: Page, live_server, region):
+    visit(page, live_server.url + "/onderwerpen/bestaat-niet/", status=404)
+    assert page.get_by_role("heading", level=1).inner_text() == "Pagina niet gevonden"
+    page.get_by_role("link", name="Naar de thema's").click()
+    assert page.url == live_server.url + "/themas/"
+    assert_accessible(page, "404")
+
+
+def test_keyboard_user_skips_to_the_content_and_sees_where_focus_is(
+    page: Page, live_server, region
+):
+    visit(page, live_server.url + "/")
+    page.keyboard.press("Tab")
+    skip_link = page.get_by_role("link", name="Direct naar de inhoud")
+    assert skip_link.evaluate("element => element === document.activeElement")
+    box = skip_link.bounding_box()
+    assert box is not None and box["width"] > 1 and box["height"] > 1  # visible when focused
+    outline = skip_link.evaluate(
+        "e => { const s = getComputedStyle(e); return [s.outlineStyle, s.outlineWidth, s.boxShadow] }"
+    )
+    assert outline[0] != "none" or outline[2] != "none", outline
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "inhoud"
+
+    # Every link in the main navigation shows a focus indicator.
+    for link in page.get_by_role("navigation", name="Hoofdmenu").get_by_role("link").all():
+        link.focus()
+        style = link.evaluate(
+            "e => { const s = getComputedStyle(e); return [s.outlineStyle, s.boxShadow] }"
+        )
+        assert style[0] != "none" or style[1] != "none", style
+
+
+def test_expat_switches_to_english_and_back(page: Page, live_server, region):
+    visit(page, live_server.url + "/themas/wonen-en-groen/")
+    page.get_by_role("link", name="English").click()
+    assert page.url == live_server.url + "/en/themas/wonen-en-groen/"
+    assert page.get_by_role("heading", level=1).inner_text() == "Housing and green space"
+    assert page.locator("html").get_attribute("lang") == "en"
+    page.get_by_role("link", name="Nederlands").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Wonen en groen"
+
+
+def test_editor_logs_in_edits_their_municipality_and_sees_the_history(
+    page: Page, live_server, region
+):
+    zoeterwoude = Municipality.objects.get(code="GM0638")
+    user = make_user("redacteur-zoeterwoude", Membership.Role.EDITOR, municipality=zoeterwoude)
+    user.set_password("een-lang-testwachtwoord")
+    user.save()
+
+    visit(page, live_server.url + "/inloggen/")
+    page.get_by_label("Gebruikersnaam").fill("redacteur-zoeterwoude")
+    page.get_by_label("Wachtwoord").fill("niet-goed")
+    page.get_by_role("button", name="Inloggen").click()
+    assert page.get_by_role("alert").is_visible()
+    assert_accessible(page, "login with an error")
+
+    page.get_by_label("Wachtwoord").fill("een-lang-testwachtwoord")
+    page.get_by_role("button", name="Inloggen").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Mijn account"
+    assert_accessible(page, "profile")
+
+    visit(page, live_server.url + "/gemeenten/zoeterwoude/bewerken/")
+    assert_accessible(page, "edit form")
+    page.locator("#id_summary").fill("Weids, groen en ondernemend.")
+    page.get_by_role("button", name="Opslaan").click()
+    assert page.get_by_role("status").inner_text() == "De wijzigingen zijn opgeslagen."
+    assert page.get_by_text("Weids, groen en ondernemend.").first.is_visible()
+    assert page.get_by_role("heading", name="Geschiedenis").is_visible()
+    assert page.get_by_role("cell", name="redacteur-zoeterwoude").is_visible()
+    assert_accessible(page, "municipality with history")
+
+    visit(page, live_server.url + "/gemeenten/leiden/bewerken/", status=403)
+    assert_accessible(page, "403")
