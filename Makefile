@@ -66,7 +66,7 @@ browser:
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
 
 pytest: install
-	env -u DATABASE_URL $(UV) run --frozen pytest -n 2 --dist loadgroup
+	env -u DATABASE_URL $(UV) run --frozen pytest -n 2
 
 # Runs only where DATABASE_URL names a PostgreSQL database; browser tests ran on SQLite already.
 pytest-postgres: install

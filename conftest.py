@@ -64,3 +64,12 @@ def fast_password_hashing(settings):
     # Real hashing is deliberately slow; tests check behaviour, not the hash's cost.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
+
+@pytest.fixture(autouse=True)
+def plain_static_file_names(settings):
+    # Pages link plain static names, which the test server finds in the source folders, so no
+    # test depends on a collectstatic run under var/.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
