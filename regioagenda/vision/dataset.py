@@ -26,6 +26,7 @@ from pydantic import (
     Field,
     HttpUrl,
     StringConstraints,
+    TypeAdapter,
     ValidationError,
 )
 
@@ -106,6 +107,13 @@ class MunicipalitySchema(Schema):
     website: OptionalUrl = ""
     summary: OptionalText = ""
     summary_en: OptionalText = ""
+
+
+# Built once: creating a validator is costly, using one is cheap.
+LIST_ADAPTERS: dict[type[Schema], TypeAdapter[Any]] = {
+    schema: TypeAdapter(list[schema])  # type: ignore[valid-type]
+    for schema in (ItemSchema, ThemeSchema)
+}
 
 
 class DataSetError(Exception):
@@ -247,15 +255,11 @@ def _validate_list(
         problems.append(f"{file_name}: verwacht een lijst onder '{key}:'.")
         return []
 
-    class Document(Schema):
-        items: list[schema]  # type: ignore[valid-type]
-
-    wrapped = {"items": data[key]}
     try:
-        return Document.model_validate(wrapped).items
+        return LIST_ADAPTERS[schema].validate_python(data[key])
     except ValidationError as exc:
         for error in exc.errors():
-            located = {**error, "loc": (key, *error["loc"][1:])}
+            located = {**error, "loc": (key, *error["loc"])}
             problems.append(_explain(file_name, located, data))
         return []
 

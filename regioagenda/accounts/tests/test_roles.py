@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from regioagenda.accounts.models import Membership, User
 from regioagenda.regions.models import Municipality
-from regioagenda.vision.models import Theme
+from regioagenda.vision.models import Principle, Theme
 
 pytestmark = pytest.mark.django_db
 
@@ -200,3 +200,53 @@ def test_login_is_locked_after_repeated_wrong_passwords(client: Client, leidse_r
     assert response.status_code == 429
     assert "tijdelijk geblokkeerd" in response.content.decode()
     assert "_auth_user_id" not in client.session
+
+
+def test_coordinator_edits_a_principle_in_the_admin_and_the_history_names_them(
+    client: Client, coordinator, leidse_regio
+):
+    principle = Principle.objects.get(slug="duidelijke-bevoegdheden")
+    client.force_login(coordinator)
+    url = reverse("admin:vision_principle_change", args=[principle.pk])
+    response = client.post(
+        url,
+        {
+            "region": leidse_regio.pk,
+            "slug": principle.slug,
+            "position": principle.position,
+            "title": "Altijd duidelijk wie beslist",
+            "title_en": principle.title_en,
+            "summary": principle.summary,
+            "summary_en": principle.summary_en,
+            "source_section": principle.source_section,
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+
+    page = client.get(reverse("website:cooperation")).content.decode()
+    assert "Altijd duidelijk wie beslist" in page
+    assert '<details class="ra-history ra-history--compact">' in page
+    assert page.count('<td class="utrecht-table__cell">coordinator</td>') == 1
+
+
+def test_coordinator_cannot_move_an_item_to_another_region(
+    client: Client, coordinator, leidse_regio, kustregio
+):
+    principle = Principle.objects.get(slug="duidelijke-bevoegdheden")
+    client.force_login(coordinator)
+    response = client.post(
+        reverse("admin:vision_principle_change", args=[principle.pk]),
+        {
+            "region": kustregio.pk,
+            "slug": principle.slug,
+            "position": principle.position,
+            "title": principle.title,
+            "title_en": principle.title_en,
+            "summary": principle.summary,
+            "summary_en": principle.summary_en,
+            "source_section": principle.source_section,
+        },
+    )
+    assert response.status_code == 200  # the form comes back with an error
+    principle.refresh_from_db()
+    assert principle.region == leidse_regio

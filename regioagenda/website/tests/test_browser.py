@@ -210,3 +210,26 @@ def test_editor_logs_in_edits_their_municipality_and_sees_the_history(
 
     visit(page, live_server.url + "/gemeenten/leiden/bewerken/", status=403)
     assert_accessible(page, "403")
+
+
+def test_coordinator_edits_a_theme_in_the_back_office(page: Page, live_server, region):
+    user = make_user("coordinator-browser", Membership.Role.COORDINATOR, region=region)
+    user.set_password("nog-een-lang-testwachtwoord")
+    user.save()
+
+    visit(page, live_server.url + "/beheer/")
+    page.get_by_label("Gebruikersnaam").fill("coordinator-browser")
+    page.get_by_label("Wachtwoord").fill("nog-een-lang-testwachtwoord")
+    page.get_by_role("button", name="Aanmelden").click()
+    assert_accessible(page, "admin index")
+
+    page.get_by_role("link", name="Thema's").first.click()
+    page.get_by_role("link", name="Bereikbaarheid").click()
+    assert_accessible(page, "admin change form")
+    page.get_by_label("Ambitie:", exact=True).fill("Overal goed bereikbaar.")
+    page.get_by_role("button", name="Opslaan", exact=True).click()
+    assert page.get_by_text("met succes gewijzigd").first.is_visible()
+
+    visit(page, live_server.url + "/themas/bereikbaarheid/")
+    assert page.get_by_text("Overal goed bereikbaar.").first.is_visible()
+    assert page.get_by_role("cell", name="coordinator-browser").first.is_visible()
