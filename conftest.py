@@ -22,8 +22,8 @@ def kustregio(db) -> Region:
     return load_region(KUSTREGIO).region
 
 
-def make_user(username: str, role: str | None = None, **scope) -> User:
-    user = User.objects.create_user(username=username, password=None, is_staff=role is not None)
+def make_user(username: str, role: str | None = None, password: str | None = None, **scope) -> User:
+    user = User.objects.create_user(username=username, password=password, is_staff=role is not None)
     if role:
         Membership.objects.create(user=user, role=role, **scope)
     return user

@@ -102,6 +102,12 @@ def assert_accessible(page: Page, what: str) -> None:
     assert page.problems == [], f"{what}: {page.problems}"  # type: ignore[attr-defined]
 
 
+def log_in(page: Page, username: str, password: str, *, button: str) -> None:
+    page.get_by_label("Gebruikersnaam").fill(username)
+    page.get_by_label("Wachtwoord").fill(password)
+    page.get_by_role("button", name=button).click()
+
+
 def visit(page: Page, url: str, status: int = 200) -> None:
     response = page.goto(url)
     assert response is not None and response.status == status, url
@@ -182,19 +188,19 @@ def test_editor_logs_in_edits_their_municipality_and_sees_the_history(
     page: Page, live_server, region
 ):
     zoeterwoude = Municipality.objects.get(code="GM0638")
-    user = make_user("redacteur-zoeterwoude", Membership.Role.EDITOR, municipality=zoeterwoude)
-    user.set_password("een-lang-testwachtwoord")
-    user.save()
+    make_user(
+        "redacteur-zoeterwoude",
+        Membership.Role.EDITOR,
+        password="een-lang-testwachtwoord",
+        municipality=zoeterwoude,
+    )
 
     visit(page, live_server.url + "/inloggen/")
-    page.get_by_label("Gebruikersnaam").fill("redacteur-zoeterwoude")
-    page.get_by_label("Wachtwoord").fill("niet-goed")
-    page.get_by_role("button", name="Inloggen").click()
+    log_in(page, "redacteur-zoeterwoude", "niet-goed", button="Inloggen")
     assert page.get_by_role("alert").is_visible()
     assert_accessible(page, "login with an error")
 
-    page.get_by_label("Wachtwoord").fill("een-lang-testwachtwoord")
-    page.get_by_role("button", name="Inloggen").click()
+    log_in(page, "redacteur-zoeterwoude", "een-lang-testwachtwoord", button="Inloggen")
     assert page.get_by_role("heading", level=1).inner_text() == "Mijn account"
     assert_accessible(page, "profile")
 
@@ -213,14 +219,15 @@ def test_editor_logs_in_edits_their_municipality_and_sees_the_history(
 
 
 def test_coordinator_edits_a_theme_in_the_back_office(page: Page, live_server, region):
-    user = make_user("coordinator-browser", Membership.Role.COORDINATOR, region=region)
-    user.set_password("nog-een-lang-testwachtwoord")
-    user.save()
+    make_user(
+        "coordinator-browser",
+        Membership.Role.COORDINATOR,
+        password="nog-een-lang-wachtwoord",
+        region=region,
+    )
 
     visit(page, live_server.url + "/beheer/")
-    page.get_by_label("Gebruikersnaam").fill("coordinator-browser")
-    page.get_by_label("Wachtwoord").fill("nog-een-lang-testwachtwoord")
-    page.get_by_role("button", name="Aanmelden").click()
+    log_in(page, "coordinator-browser", "nog-een-lang-wachtwoord", button="Aanmelden")
     assert_accessible(page, "admin index")
 
     page.get_by_role("link", name="Thema's").first.click()
