@@ -98,7 +98,7 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
-    "regioagenda.api.middleware.ApiVersionHeaderMiddleware",
+    "regioagenda.api.middleware.ApiResponseMiddleware",
     # Axes must come last: it turns a lockout into a response.
     "axes.middleware.AxesMiddleware",
 ]

@@ -94,13 +94,22 @@ def test_bad_parameters_give_a_readable_400(client, leidse_regio):
     }
 
 
-def test_unknown_api_path_is_a_404(client, leidse_regio):
-    response = client.get("/api/v1/bestaat-niet")
-    assert response.status_code == 404
-
-
 def test_paths_have_no_trailing_slash(client, leidse_regio):
     spec = get_json(client, "/api/v1/openapi.json")
     assert spec["openapi"].startswith("3.1")
     assert all(not path.endswith("/") for path in spec["paths"])
     assert client.get("/api/v1/regions/").status_code == 404
+
+
+def test_unknown_path_and_unsupported_method_are_problem_documents(client, leidse_regio):
+    missing = client.get("/api/v1/bestaat-niet")
+    assert missing.status_code == 404
+    assert missing["Content-Type"] == "application/problem+json"
+    assert missing["API-Version"] == "1.0.0"
+    assert missing.json()["instance"] == "/api/v1/bestaat-niet"
+
+    posted = client.post("/api/v1/regions", {})
+    assert posted.status_code == 405
+    assert posted["Content-Type"] == "application/problem+json"
+    assert posted["Allow"] == "GET"
+    assert posted.json()["title"] == "Methode niet toegestaan"

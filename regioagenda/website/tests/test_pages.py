@@ -140,3 +140,12 @@ def test_home_query_count_does_not_grow_with_topics(
         client.get("/")
     with django_assert_max_num_queries(8):
         client.get(reverse("website:themes"))
+
+
+def test_server_error_page_needs_no_database_and_shows_no_details(rf):
+    from regioagenda.website.views import server_error
+
+    response = server_error(rf.get("/"))
+    assert response.status_code == 500
+    page = response.content.decode()
+    assert "Er ging iets mis" in page and "Traceback" not in page
