@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "regioagenda.regions",
     "regioagenda.accounts",
     "regioagenda.vision",
+    "regioagenda.agenda",
     "regioagenda.website",
     "regioagenda.api",
 ]

@@ -18,6 +18,7 @@ urlpatterns = [
 
 urlpatterns += i18n_patterns(
     path("", include("regioagenda.accounts.urls")),
+    path("uitvoeringsagenda/", include("regioagenda.agenda.urls")),
     path("", include("regioagenda.website.urls")),
     prefix_default_language=False,
 )

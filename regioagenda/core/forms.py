@@ -36,3 +36,10 @@ class NLDesignFormMixin:
                 auto_id = self[name].auto_id  # type: ignore[index]
                 described = widget.attrs.get("aria-describedby", "")
                 widget.attrs["aria-describedby"] = f"{described} {auto_id}_error".strip()
+
+
+def limit_choices(field: forms.Field, queryset: Any) -> None:
+    """Narrow a model choice field to the rows this user and region may pick."""
+    if not isinstance(field, forms.ModelChoiceField):
+        raise TypeError(f"{field!r} offers no model choices")
+    field.queryset = queryset

@@ -27,6 +27,19 @@ MAIN_NAVIGATION = (
         "website:municipalities",
         ("website:municipality", "website:municipality_edit"),
     ),
+    NavItem(
+        _("Uitvoeringsagenda"),
+        "agenda:overview",
+        (
+            "agenda:stuck",
+            "agenda:timeline",
+            "agenda:action",
+            "agenda:action_create",
+            "agenda:action_edit",
+            "agenda:action_status",
+            "agenda:action_progress",
+        ),
+    ),
     NavItem(_("Kwaliteiten"), "website:qualities"),
     NavItem(_("Samenwerking"), "website:cooperation"),
 )

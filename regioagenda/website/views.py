@@ -8,24 +8,20 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template import loader
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from regioagenda.agenda.models import Action
+from regioagenda.agenda.progress import attach_progress
 from regioagenda.core.concurrency import EditConflict, save_with_version_check
+from regioagenda.regions.current import current_region
 from regioagenda.regions.models import Municipality, Region
 from regioagenda.vision.models import Agreement, Principle, Quality, Theme, Topic
 from regioagenda.website.forms import MunicipalityForm
-
-
-def current_region() -> Region:
-    region = Region.objects.current()
-    if region is None:
-        raise Http404(_("Er is nog geen regio geladen."))
-    return region
 
 
 def population_overview(region: Region) -> dict[str, Any]:
@@ -68,18 +64,30 @@ def theme_list(request: HttpRequest) -> HttpResponse:
 
 
 def theme_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    theme = get_object_or_404(
-        Theme.objects.in_region(current_region()).prefetch_related("topics"), slug=slug
+    region = current_region()
+    theme = get_object_or_404(Theme.objects.in_region(region).prefetch_related("topics"), slug=slug)
+    actions = Action.objects.in_region(region).for_theme(theme).for_listing()
+    return render(
+        request,
+        "website/theme_detail.html",
+        {"theme": theme, "actions": attach_progress(list(actions), region.pk)},
     )
-    return render(request, "website/theme_detail.html", {"theme": theme})
 
 
 def topic_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    topic = get_object_or_404(
-        Topic.objects.in_region(current_region()).select_related("theme"), slug=slug
-    )
+    region = current_region()
+    topic = get_object_or_404(Topic.objects.in_region(region).select_related("theme"), slug=slug)
     siblings = topic.theme.topics.exclude(pk=topic.pk)
-    return render(request, "website/topic_detail.html", {"topic": topic, "siblings": siblings})
+    actions = Action.objects.in_region(region).filter(topic=topic).for_listing()
+    return render(
+        request,
+        "website/topic_detail.html",
+        {
+            "topic": topic,
+            "siblings": siblings,
+            "actions": attach_progress(list(actions), region.pk),
+        },
+    )
 
 
 def municipality_list(request: HttpRequest) -> HttpResponse:
@@ -87,12 +95,19 @@ def municipality_list(request: HttpRequest) -> HttpResponse:
 
 
 def municipality_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    municipality = get_object_or_404(Municipality.objects.in_region(current_region()), slug=slug)
+    region = current_region()
+    municipality = get_object_or_404(Municipality.objects.in_region(region), slug=slug)
+    actions = attach_progress(
+        list(Action.objects.in_region(region).for_municipality(municipality).for_listing()),
+        region.pk,
+    )
     return render(
         request,
         "website/municipality_detail.html",
         {
             "municipality": municipality,
+            "led_actions": [action for action in actions if action.lead_id == municipality.pk],
+            "joined_actions": [action for action in actions if action.lead_id != municipality.pk],
             "can_edit": request.user.has_perm("regions.change_municipality", municipality),
         },
     )

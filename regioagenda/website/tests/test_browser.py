@@ -240,3 +240,65 @@ def test_coordinator_edits_a_theme_in_the_back_office(page: Page, live_server, r
     visit(page, live_server.url + "/themas/bereikbaarheid/")
     assert page.get_by_text("Overal goed bereikbaar.").first.is_visible()
     assert page.get_by_role("cell", name="coordinator-browser").first.is_visible()
+
+
+def test_editor_puts_an_action_on_the_agenda_and_a_partner_reports_progress(
+    page: Page, live_server, region
+):
+    leiden = Municipality.objects.get(code="GM0546")
+    oegstgeest = Municipality.objects.get(code="GM0579")
+    make_user(
+        "redacteur-leiden",
+        Membership.Role.EDITOR,
+        password="leiden-wachtwoord-1",
+        municipality=leiden,
+    )
+    make_user(
+        "redacteur-oegstgeest",
+        Membership.Role.EDITOR,
+        password="oegstgeest-wachtw-1",
+        municipality=oegstgeest,
+    )
+
+    visit(page, live_server.url + "/inloggen/")
+    log_in(page, "redacteur-leiden", "leiden-wachtwoord-1", button="Inloggen")
+    visit(page, live_server.url + "/uitvoeringsagenda/")
+    assert_accessible(page, "empty agenda")
+    page.get_by_role("link", name="Nieuwe actie").click()
+    assert_accessible(page, "new action form")
+    page.get_by_label("Titel", exact=True).fill("Gezamenlijke fietsroute Oude Rijn")
+    page.get_by_label("Onderwerp").select_option(label="Gezamenlijke strategie voor bereikbaarheid")
+    page.get_by_label("Trekker").select_option(label="Leiden")
+    page.get_by_role("checkbox", name="Oegstgeest").check()
+    page.get_by_role("button", name="Opslaan").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Gezamenlijke fietsroute Oude Rijn"
+    assert_accessible(page, "action page")
+
+    page.get_by_role("link", name="Status wijzigen").click()
+    assert_accessible(page, "status form")
+    page.get_by_label("Nieuwe status").select_option(label="in uitvoering")
+    page.get_by_role("button", name="Opslaan").click()
+    assert page.get_by_text("Status: in uitvoering").is_visible()
+
+    page.get_by_role("button", name="Uitloggen").click()
+    visit(page, live_server.url + "/inloggen/")
+    log_in(page, "redacteur-oegstgeest", "oegstgeest-wachtw-1", button="Inloggen")
+    visit(page, live_server.url + "/uitvoeringsagenda/?gemeente=oegstgeest")
+    page.get_by_role("link", name="Gezamenlijke fietsroute Oude Rijn").click()
+    assert page.get_by_role("link", name="Bewerken").count() == 0
+    page.get_by_role("link", name="Voortgang melden").click()
+    assert_accessible(page, "progress form")
+    page.get_by_label("Percentage gereed").fill("35")
+    page.get_by_label("Voortgang", exact=True).fill("Tracé in Oegstgeest verkend.")
+    page.get_by_role("button", name="Vastleggen").click()
+    assert page.get_by_text("Voortgang: 35%").is_visible()
+    assert page.get_by_text("Tracé in Oegstgeest verkend.").is_visible()
+
+    for path in [
+        "/uitvoeringsagenda/vastgelopen/",
+        "/uitvoeringsagenda/tijdlijn/",
+        "/gemeenten/oegstgeest/",
+        "/themas/bereikbaarheid/",
+    ]:
+        visit(page, live_server.url + path)
+        assert_accessible(page, path)
