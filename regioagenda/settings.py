@@ -82,6 +82,8 @@ INSTALLED_APPS = [
     "regioagenda.accounts",
     "regioagenda.vision",
     "regioagenda.agenda",
+    "regioagenda.prioritisation",
+    "regioagenda.dossiers",
     "regioagenda.website",
     "regioagenda.api",
 ]

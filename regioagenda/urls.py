@@ -19,6 +19,8 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("", include("regioagenda.accounts.urls")),
     path("uitvoeringsagenda/", include("regioagenda.agenda.urls")),
+    path("prioritering/", include("regioagenda.prioritisation.urls")),
+    path("dossiers/", include("regioagenda.dossiers.urls")),
     path("", include("regioagenda.website.urls")),
     prefix_default_language=False,
 )
