@@ -8,6 +8,9 @@ from regioagenda.accounts.models import Membership, User
 from regioagenda.regions.models import Municipality, Region
 from regioagenda.vision.dataset import load_region
 
+# Browser fixtures (`browser`, `page`, `region`) for every app's tests.
+pytest_plugins = ["regioagenda.core.browser_testing"]
+
 LEIDSE_REGIO = Path(__file__).parent / "regioagenda" / "data" / "regions" / "leidse-regio"
 KUSTREGIO = Path(__file__).parent / "regioagenda" / "vision" / "tests" / "data" / "kustregio"
 

@@ -3,114 +3,15 @@
 Run once, on SQLite (`-m browser`); they need Debian's chromium at /usr/bin/chromium.
 """
 
-import os
-from collections.abc import Iterator
-from pathlib import Path
-from urllib.parse import urlparse
-
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Page
 
 from conftest import make_user
 from regioagenda.accounts.models import Membership
+from regioagenda.core.browser_testing import assert_accessible, log_in, visit
 from regioagenda.regions.models import Municipality
 
-# Playwright's sync API runs an event loop in this thread; Django's ORM use from the test body
-# is still synchronous and safe here.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-ROOT = Path(__file__).resolve().parents[3]
-AXE = (ROOT / "node_modules" / "axe-core" / "axe.min.js").read_text()
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_FLAGS = [
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
-
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"Chromium ontbreekt op {CHROMIUM}: installeer het (apt-get install chromium).")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def page(browser: Browser, live_server) -> Iterator[Page]:
-    context = browser.new_context(locale="nl-NL", viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    host = urlparse(live_server.url).netloc
-    problems: list[str] = []
-    page.on(
-        "request",
-        lambda request: (
-            urlparse(request.url).netloc in ("", host)
-            or request.url.startswith("data:")
-            or problems.append(f"request to another host: {request.url}")
-        ),
-    )
-    page.on(
-        "response",
-        lambda response: (
-            response.status >= 400
-            and response.request.resource_type != "document"
-            and problems.append(f"{response.status} for {response.url}")
-        ),
-    )
-    page.on(
-        "console",
-        # A page answered with 404 or 403 logs its own status; assets are checked above.
-        lambda message: (
-            message.type == "error"
-            and "Failed to load resource" not in message.text
-            and problems.append(f"console: {message.text}")
-        ),
-    )
-    page.problems = problems  # type: ignore[attr-defined]
-    yield page
-    context.close()
-
-
-@pytest.fixture
-def region(transactional_db, leidse_regio):
-    return leidse_regio
-
-
-def assert_accessible(page: Page, what: str) -> None:
-    page.evaluate(AXE)
-    result = page.evaluate(
-        """() => axe.run(document, {runOnly: {type: 'tag',
-            values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})"""
-    )
-    violations = [
-        f"{v['id']} ({v['impact']}): {v['help']} — "
-        + "; ".join(node["target"][0] for node in v["nodes"][:5])
-        for v in result["violations"]
-    ]
-    assert violations == [], f"{what}: {violations}"
-    assert page.problems == [], f"{what}: {page.problems}"  # type: ignore[attr-defined]
-
-
-def log_in(page: Page, username: str, password: str, *, button: str) -> None:
-    page.get_by_label("Gebruikersnaam").fill(username)
-    page.get_by_label("Wachtwoord").fill(password)
-    page.get_by_role("button", name=button).click()
-
-
-def visit(page: Page, url: str, status: int = 200) -> None:
-    response = page.goto(url)
-    assert response is not None and response.status == status, url
 
 
 PUBLIC_PAGES = [
