@@ -10,7 +10,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, ConsoleMessage, Page, Request, Response, sync_playwright
 
 # Playwright's sync API runs an event loop in this thread; Django's ORM use from the test body
 # is still synchronous and safe here.
@@ -47,31 +47,23 @@ def page(browser: Browser, live_server) -> Iterator[Page]:
     page = context.new_page()
     host = urlparse(live_server.url).netloc
     problems: list[str] = []
-    page.on(
-        "request",
-        lambda request: (
-            urlparse(request.url).netloc in ("", host)
-            or request.url.startswith("data:")
-            or problems.append(f"request to another host: {request.url}")
-        ),
-    )
-    page.on(
-        "response",
-        lambda response: (
-            response.status >= 400
-            and response.request.resource_type != "document"
-            and problems.append(f"{response.status} for {response.url}")
-        ),
-    )
-    page.on(
-        "console",
+
+    def check_request(request: Request) -> None:
+        if urlparse(request.url).netloc not in ("", host) and not request.url.startswith("data:"):
+            problems.append(f"request to another host: {request.url}")
+
+    def check_response(response: Response) -> None:
+        if response.status >= 400 and response.request.resource_type != "document":
+            problems.append(f"{response.status} for {response.url}")
+
+    def check_console(message: ConsoleMessage) -> None:
         # A page answered with 404 or 403 logs its own status; assets are checked above.
-        lambda message: (
-            message.type == "error"
-            and "Failed to load resource" not in message.text
-            and problems.append(f"console: {message.text}")
-        ),
-    )
+        if message.type == "error" and "Failed to load resource" not in message.text:
+            problems.append(f"console: {message.text}")
+
+    page.on("request", check_request)
+    page.on("response", check_response)
+    page.on("console", check_console)
     page.problems = problems  # type: ignore[attr-defined]
     yield page
     context.close()
