@@ -3,6 +3,8 @@
 from pathlib import Path
 
 import pytest
+from django.conf import settings as django_settings
+from django.utils import translation
 
 from regioagenda.accounts.models import Membership, User
 from regioagenda.regions.models import Municipality, Region
@@ -76,3 +78,10 @@ def plain_static_file_names(settings):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture(autouse=True)
+def dutch_afterwards():
+    # A request to /en/ leaves English active in this thread; later tests expect Dutch.
+    yield
+    translation.activate(django_settings.LANGUAGE_CODE)

@@ -1,8 +1,12 @@
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 from rules.contrib.admin import ObjectPermissionsModelAdmin
 
-from regioagenda.accounts.models import Membership, User
+from regioagenda.accounts.models import ApiToken, Membership, User
+from regioagenda.accounts.tokens import issue_token, revoke_token
 
 
 class MembershipInline(admin.TabularInline):
@@ -23,3 +27,65 @@ class MembershipAdmin(ObjectPermissionsModelAdmin):
     list_filter = ["role", "municipality", "region"]
     search_fields = ["user__username"]
     autocomplete_fields = ["user", "municipality", "region", "organisation"]
+
+
+class ApiTokenForm(forms.ModelForm):
+    class Meta:
+        model = ApiToken
+        fields = ["user", "name", "memberships", "expires_at"]
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(ObjectPermissionsModelAdmin):
+    form = ApiTokenForm
+    list_display = ["name", "user", "key_prefix", "expires_at", "revoked_at", "last_used_at"]
+    list_filter = ["revoked_at"]
+    actions = ["revoke"]
+
+    def get_readonly_fields(self, request, obj=None):  # type: ignore[no-untyped-def]
+        if obj is None:
+            return []
+        return [
+            "user",
+            "name",
+            "memberships",
+            "key_prefix",
+            "expires_at",
+            "created_at",
+            "created_by",
+            "revoked_at",
+            "last_used_at",
+        ]
+
+    def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
+        if change:
+            return
+        try:
+            token, key = issue_token(
+                form.cleaned_data["user"],
+                name=form.cleaned_data["name"],
+                memberships=list(form.cleaned_data["memberships"]),
+                expires_at=form.cleaned_data["expires_at"],
+                by=request.user,
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            raise
+        obj.pk = token.pk
+        messages.warning(
+            request,
+            _(
+                "De sleutel is: %(key)s — kopieer hem nu; hij wordt niet opgeslagen en niet "
+                "opnieuw getoond."
+            )
+            % {"key": key},
+        )
+
+    def save_related(self, request, form, formsets, change):  # type: ignore[no-untyped-def]
+        # issue_token has set the memberships already.
+        return None
+
+    @admin.action(description=_("Geselecteerde sleutels intrekken"))
+    def revoke(self, request, queryset):  # type: ignore[no-untyped-def]
+        for token in queryset:
+            revoke_token(token)

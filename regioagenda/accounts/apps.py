@@ -10,7 +10,8 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
-        from regioagenda.accounts.models import Membership, User
+        from regioagenda.accounts.models import ApiToken, Membership, User
 
         auditlog.register(User, exclude_fields=["password", "last_login"])
         auditlog.register(Membership)
+        auditlog.register(ApiToken, exclude_fields=["key_hash", "last_used_at"])

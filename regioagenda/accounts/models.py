@@ -121,3 +121,41 @@ class Membership(models.Model):
     @property
     def scope(self) -> object:
         return self.municipality or self.region or self.organisation
+
+
+class ApiToken(models.Model):
+    """A named key for the API, acting for one user within some of that user's memberships.
+
+    Only a hash of the key is stored; the key itself is shown once, when it is issued.
+    """
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="api_tokens", verbose_name=_("gebruiker")
+    )
+    name = models.CharField(_("naam"), max_length=100)
+    key_prefix = models.CharField(_("begin van de sleutel"), max_length=8, unique=True)
+    key_hash = models.CharField(_("hash van de sleutel"), max_length=64)
+    memberships = models.ManyToManyField(
+        Membership,
+        related_name="api_tokens",
+        verbose_name=_("geldig voor de rollen"),
+    )
+    created_at = models.DateTimeField(_("uitgegeven op"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        User,
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+        verbose_name=_("uitgegeven door"),
+    )
+    expires_at = models.DateTimeField(_("verloopt op"))
+    revoked_at = models.DateTimeField(_("ingetrokken op"), null=True, blank=True)
+    last_used_at = models.DateTimeField(_("laatst gebruikt"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API-sleutel")
+        verbose_name_plural = _("API-sleutels")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.user}, {self.key_prefix}…)"

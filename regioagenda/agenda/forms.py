@@ -1,11 +1,13 @@
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from regioagenda.agenda.editing import leads_for
 from regioagenda.agenda.models import Action
+from regioagenda.agenda.report import check_period
 from regioagenda.core.forms import NLDesignFormMixin, limit_choices
 from regioagenda.regions.models import Municipality, Organisation, Region
 from regioagenda.vision.models import Agreement, Topic
@@ -100,3 +102,23 @@ class OverviewFilter(forms.Form):
     onderwerp = forms.SlugField(required=False)
     gemeente = forms.SlugField(required=False)
     status = forms.ChoiceField(required=False, choices=[("", ""), *Action.Status.choices])
+
+
+class ReportPeriodForm(NLDesignFormMixin, forms.Form):
+    """The period of the progress report; read from the query string (`?van=…&tot=…`)."""
+
+    van = forms.DateField(
+        label=_("Van"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+    )
+    tot = forms.DateField(
+        label=_("Tot en met"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("van") and data.get("tot"):
+            try:
+                data["period"] = check_period(data["van"], data["tot"])
+            except ValidationError as error:
+                self.add_error("tot", error)
+        return data

@@ -250,7 +250,10 @@ class Milestone(VersionedModel):
         return self.title
 
     def is_overdue(self, today: datetime.date) -> bool:
-        return self.achieved_on is None and self.planned_on < today
+        """Overdue on `today` (or any day a report looks back on): planned before that day and
+        not achieved by then."""
+        achieved = self.achieved_on is not None and self.achieved_on <= today
+        return not achieved and self.planned_on < today
 
 
 class BudgetLine(models.Model):

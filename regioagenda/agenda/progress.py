@@ -4,6 +4,10 @@ The rule, shown on every action page: an action without sub-actions is as far as
 progress update says (no update yet counts as 0 %; a finished action counts as 100 %). An action
 with sub-actions is the weighted mean of its sub-actions, each with its declared weight;
 stopped sub-actions do not count.
+
+The same rule answers for a past date (`as_of`), from what the history knew on that day: the
+latest update on or before it, and each action's status then (from its status changes), so a
+sub-action finished later does not yet count as 100 % and one not yet created does not count.
 """
 
 import datetime
@@ -14,12 +18,12 @@ from typing import Any
 import rules
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import OuterRef, Subquery
+from django.db.models import Exists, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from regioagenda.accounts.predicates import roles_of
-from regioagenda.agenda.models import Action, ProgressUpdate
+from regioagenda.agenda.models import Action, ProgressUpdate, StatusChange
 from regioagenda.regions.models import Municipality
 
 
@@ -32,26 +36,42 @@ class Progress:
 
 
 class ProgressCalculator:
-    """Progress for every action of a region, from two queries however many actions there are."""
+    """Progress for every action of a region, from two queries however many actions there are.
 
-    def __init__(self, *, region_id: int | None = None) -> None:
+    With `as_of`, progress and status are those on that date (see the module's docstring); an
+    action that did not exist yet then has no status (`status_of` gives None).
+    """
+
+    def __init__(self, *, region_id: int | None = None, as_of: datetime.date | None = None) -> None:
         rows = Action.objects.all()
         if region_id is not None:
             rows = rows.filter(region_id=region_id)
-        latest = ProgressUpdate.objects.filter(action=OuterRef("pk")).order_by(
-            "-reported_on", "-recorded_at"
-        )
-        self.rows = {
-            row["pk"]: row
-            for row in rows.annotate(latest=Subquery(latest.values("percent")[:1])).values(
-                "pk", "parent_id", "weight", "status", "latest"
+        updates = ProgressUpdate.objects.filter(action=OuterRef("pk"))
+        if as_of is not None:
+            updates = updates.filter(reported_on__lte=as_of)
+        latest = updates.order_by("-reported_on", "-recorded_at")
+        rows = rows.annotate(latest=Subquery(latest.values("percent")[:1]))
+        fields = ["pk", "parent_id", "weight", "status", "latest"]
+        if as_of is not None:
+            history = StatusChange.objects.filter(action=OuterRef("pk"))
+            then = history.filter(changed_on__lte=as_of).order_by("-changed_on", "-recorded_at")
+            rows = rows.annotate(
+                status_then=Subquery(then.values("to_status")[:1]), has_history=Exists(history)
             )
-        }
+            fields += ["status_then", "has_history", "created_at"]
+        self.rows = {row["pk"]: row for row in rows.values(*fields)}
+        if as_of is not None:
+            for row in self.rows.values():
+                row["status"] = _status_on(row, as_of)
         self.children: dict[int, list[int]] = defaultdict(list)
         for row in self.rows.values():
             if row["parent_id"]:
                 self.children[row["parent_id"]].append(row["pk"])
         self._memo: dict[int, Progress] = {}
+
+    def status_of(self, action_id: int) -> str | None:
+        """The action's status (on the `as_of` date, if given); None if it did not exist yet."""
+        return self.rows[action_id]["status"]
 
     def of(self, action_id: int) -> Progress:
         if action_id in self._memo:
@@ -60,7 +80,7 @@ class ProgressCalculator:
         counted = [
             child
             for child in self.children.get(action_id, [])
-            if self.rows[child]["status"] != Action.Status.STOPPED
+            if self.rows[child]["status"] not in (Action.Status.STOPPED, None)
         ]
         if counted:
             parts = [(c, self.rows[c]["weight"], self.of(c).percent) for c in counted]
@@ -73,6 +93,14 @@ class ProgressCalculator:
             result = Progress(float(row["latest"] or 0), False, row["latest"] is not None)
         self._memo[action_id] = result
         return result
+
+
+def _status_on(row: dict[str, Any], day: datetime.date) -> str | None:
+    if row["has_history"]:
+        return row["status_then"]  # None when its first status change came after `day`
+    # Every action gets a first status change when it is made (`create_action`); one made some
+    # other way has only its creation time and its present status to go by.
+    return row["status"] if timezone.localdate(row["created_at"]) <= day else None
 
 
 def attach_progress(actions: list[Action], region_id: int) -> list[Action]:

@@ -9,29 +9,57 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from regioagenda.agenda import exports
 from regioagenda.agenda.editing import create_action, update_action
-from regioagenda.agenda.forms import ActionForm, OverviewFilter, ProgressForm, StatusForm
-from regioagenda.agenda.models import Action, Milestone
+from regioagenda.agenda.forms import (
+    ActionForm,
+    OverviewFilter,
+    ProgressForm,
+    ReportPeriodForm,
+    StatusForm,
+)
+from regioagenda.agenda.models import Action, ActionQuerySet, Milestone
+from regioagenda.agenda.pdf import render_pdf
 from regioagenda.agenda.progress import (
     ProgressCalculator,
     attach_progress,
     can_report_for,
     record_progress,
 )
+from regioagenda.agenda.report import progress_report
 from regioagenda.agenda.status import change_status
 from regioagenda.core.concurrency import EditConflict
 from regioagenda.regions.current import current_region
-from regioagenda.regions.models import Municipality
+from regioagenda.regions.models import Municipality, Region
 from regioagenda.vision.models import Theme, Topic
 
 
 def overview(request: HttpRequest) -> HttpResponse:
     region = current_region()
+    actions, chosen = _filtered(request, region)
+    rows = attach_progress(list(actions.for_listing()), region.pk)
+    return render(
+        request,
+        "agenda/overview.html",
+        {
+            "actions": rows,
+            "chosen": chosen,
+            "themes": Theme.objects.in_region(region),
+            "municipalities": Municipality.objects.in_region(region),
+            "statuses": Action.Status.choices,
+            "can_add": request.user.has_perm("agenda.add_action"),
+            "export_query": _filter_query(chosen),
+        },
+    )
+
+
+def _filtered(request: HttpRequest, region: Region) -> tuple[ActionQuerySet, dict[str, Any]]:
+    """The region's actions narrowed by the overview's filters (also used by the exports)."""
     filters = OverviewFilter(request.GET or None)
     actions = Action.objects.in_region(region)
     chosen: dict[str, Any] = {}
@@ -53,19 +81,18 @@ def overview(request: HttpRequest) -> HttpResponse:
         if data["status"]:
             chosen["status"] = Action.Status(data["status"])
             actions = actions.filter(status=data["status"])
-    rows = attach_progress(list(actions.for_listing()), region.pk)
-    return render(
-        request,
-        "agenda/overview.html",
-        {
-            "actions": rows,
-            "chosen": chosen,
-            "themes": Theme.objects.in_region(region),
-            "municipalities": Municipality.objects.in_region(region),
-            "statuses": Action.Status.choices,
-            "can_add": request.user.has_perm("agenda.add_action"),
-        },
-    )
+    return actions, chosen
+
+
+def _filter_query(chosen: dict[str, Any]) -> str:
+    """The chosen filters as a query string, so that the exports list what the overview shows."""
+    query = QueryDict(mutable=True)
+    for name, key in (("thema", "theme"), ("onderwerp", "topic"), ("gemeente", "municipality")):
+        if key in chosen:
+            query[name] = chosen[key].slug
+    if "status" in chosen:
+        query["status"] = chosen["status"].value
+    return query.urlencode()
 
 
 @dataclass
@@ -350,3 +377,62 @@ def _add_errors(form: Any, error: ValidationError, names: dict[str, str] | None 
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, error.messages)
+
+
+def _period_form(request: HttpRequest) -> ReportPeriodForm:
+    # Without a choice: this year so far.
+    today = timezone.localdate()
+    return ReportPeriodForm(
+        {
+            "van": request.GET.get("van") or today.replace(month=1, day=1).isoformat(),
+            "tot": request.GET.get("tot") or today.isoformat(),
+        }
+    )
+
+
+def report(request: HttpRequest) -> HttpResponse:
+    """The progress report over a chosen period, as a page with links to its PDF."""
+    region = current_region()
+    form = _period_form(request)
+    if not form.is_valid():
+        return render(request, "agenda/report.html", {"form": form}, status=400)
+    period = form.cleaned_data["period"]
+    return render(
+        request,
+        "agenda/report.html",
+        {
+            "form": form,
+            "report": progress_report(region, period.start, period.end),
+            "period_query": f"van={period.start.isoformat()}&tot={period.end.isoformat()}",
+        },
+    )
+
+
+def report_pdf(request: HttpRequest) -> HttpResponse:
+    """The same report as a tagged PDF (PDF/UA-1) to download."""
+    region = current_region()
+    form = _period_form(request)
+    if not form.is_valid():
+        return render(request, "agenda/report.html", {"form": form}, status=400)
+    period = form.cleaned_data["period"]
+    pdf = render_pdf(
+        request,
+        "agenda/report_pdf.html",
+        {"report": progress_report(region, period.start, period.end)},
+    )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'attachment; filename="voortgangsrapportage-{period.start}-{period.end}.pdf"'
+    )
+    return response
+
+
+def export(request: HttpRequest, file_format: str) -> HttpResponse:
+    """The region's actions with their budget lines, filtered like the overview, as a file."""
+    region = current_region()
+    actions, _chosen = _filtered(request, region)
+    rows = exports.action_rows(actions, region=region, absolute_url=request.build_absolute_uri)
+    content_type, write = exports.FORMATS[file_format]
+    response = HttpResponse(write(rows), content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="acties.{file_format}"'
+    return response

@@ -2,10 +2,13 @@
 
 from typing import Any
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpRequest, HttpResponse
 from ninja import Schema
 from ninja.errors import HttpError, ValidationError
 from pydantic import Field
+
+from regioagenda.core.concurrency import EditConflict
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
 
@@ -33,6 +36,7 @@ TITLES = {
     404: "Niet gevonden",
     405: "Methode niet toegestaan",
     406: "Formaat niet beschikbaar",
+    409: "Conflict met een andere wijziging",
     429: "Te veel verzoeken",
     500: "Interne fout",
 }
@@ -91,6 +95,32 @@ def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse
     ]
     names = ", ".join(item["name"] for item in invalid)
     return problem_response(request, 400, f"Een of meer parameters kloppen niet: {names}.", invalid)
+
+
+def rejected(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:
+    """A write function refused the input: its Dutch messages, per field where it named one."""
+    if hasattr(exc, "error_dict"):
+        invalid = [
+            {"name": name, "reason": " ".join(messages)}
+            for name, messages in exc.message_dict.items()
+        ]
+        detail = " ".join(f"{item['name']}: {item['reason']}" for item in invalid)
+        return problem_response(request, 400, detail, invalid)
+    return problem_response(request, 400, " ".join(exc.messages))
+
+
+def forbidden(request: HttpRequest, exc: Exception) -> HttpResponse:
+    return problem_response(request, 403, "Deze sleutel mag dit niet doen.")
+
+
+def conflict(request: HttpRequest, exc: EditConflict) -> HttpResponse:
+    fields = ", ".join(exc.changed_fields) or "onbekend"
+    return problem_response(
+        request,
+        409,
+        f"Iemand anders heeft dit item intussen gewijzigd (versie {exc.current.version}); "
+        f"verschillen in: {fields}. Haal de nieuwste versie op en probeer het opnieuw.",
+    )
 
 
 def not_found(request: HttpRequest, exc: Exception) -> HttpResponse:

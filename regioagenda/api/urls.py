@@ -3,18 +3,26 @@
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from ninja import NinjaAPI
 from ninja.errors import HttpError, ValidationError
 from ninja.openapi.schema import OpenAPISchema
 
+from regioagenda.agenda.api import router as agenda_router
 from regioagenda.api.problems import (
     PROBLEM_CONTENT_TYPE,
     Problem,
+    conflict,
+    forbidden,
     http_error,
     not_found,
+    rejected,
     validation_error,
 )
+from regioagenda.core.concurrency import EditConflict
+from regioagenda.prioritisation.api import router as prioritisation_router
 from regioagenda.regions.api import router as regions_router
 from regioagenda.vision.api import router as vision_router
 
@@ -62,6 +70,12 @@ class RegioAgendaAPI(NinjaAPI):
                 responses["400"] = _problem_response("Ongeldige parameters.")
                 if any(p.get("in") == "path" for p in operation.get("parameters", [])):
                     responses["404"] = _problem_response("Niet gevonden.")
+                if operation.get("security"):
+                    responses["401"] = _problem_response("Geen of een ongeldige API-sleutel.")
+                    responses["403"] = _problem_response("Deze sleutel mag dit niet.")
+                    responses["409"] = _problem_response(
+                        "Iemand anders heeft het item intussen gewijzigd."
+                    )
         return schema
 
 
@@ -81,5 +95,10 @@ api = RegioAgendaAPI(
 api.add_exception_handler(ValidationError, validation_error)  # type: ignore[arg-type]
 api.add_exception_handler(Http404, not_found)  # type: ignore[arg-type]
 api.add_exception_handler(HttpError, http_error)  # type: ignore[arg-type]
+api.add_exception_handler(DjangoValidationError, rejected)  # type: ignore[arg-type]
+api.add_exception_handler(PermissionDenied, forbidden)  # type: ignore[arg-type]
+api.add_exception_handler(EditConflict, conflict)  # type: ignore[arg-type]
 api.add_router("", regions_router)
 api.add_router("", vision_router)
+api.add_router("", agenda_router)
+api.add_router("", prioritisation_router)

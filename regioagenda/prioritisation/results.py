@@ -44,6 +44,7 @@ class RoundResult:
     ballots: list[Ballot]
     declared: aggregation.Outcome
     rules: list[aggregation.Rule]
+    outcomes: dict[aggregation.Rule, aggregation.Outcome]
     rule_labels: list[str]
     comparison: list[ComparisonRow]
     positions: list[PositionRow]
@@ -145,6 +146,7 @@ def round_result(round: Round) -> RoundResult:
         ballots=ballots,
         declared=declared,
         rules=rule_order,
+        outcomes={**outcomes, aggregation.Rule(round.rule): declared},
         rule_labels=[str(Round.Rules(rule.value).label) for rule in rule_order],
         comparison=comparison,
         positions=positions,

@@ -40,6 +40,7 @@ MAIN_NAVIGATION = (
             "agenda:action_progress",
         ),
     ),
+    NavItem(_("Dossiers"), "dossiers:list", ("dossiers:dossier", "dossiers:record_decision")),
     NavItem(_("Kwaliteiten"), "website:qualities"),
     NavItem(_("Samenwerking"), "website:cooperation"),
 )

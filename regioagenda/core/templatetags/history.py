@@ -15,7 +15,11 @@ def history_for(context: dict[str, Any], obj: Any, compact: bool = False) -> dic
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated or not user.is_staff:
         return {"show": False}
-    entries = LogEntry.objects.get_for_object(obj).select_related("actor").order_by("-timestamp")
+    entries = (
+        LogEntry.objects.get_for_object(obj)
+        .select_related("actor", "content_type")
+        .order_by("-timestamp")
+    )
     return {
         "show": True,
         "entries": list(entries[:50]),
