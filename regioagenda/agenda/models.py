@@ -10,6 +10,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Self
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Exists, Max, OuterRef, Q
@@ -311,6 +312,17 @@ class BudgetLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} {self.year}: {self.funded_by} € {self.amount}"
+
+    def clean(self) -> None:
+        super().clean()
+        if (
+            self.municipality is not None
+            and self.action_id is not None
+            and self.municipality.region_id != self.action.region_id
+        ):
+            raise ValidationError(
+                {"municipality": _("Deze gemeente hoort niet bij de regio van de actie.")}
+            )
 
     @property
     def funded_by(self) -> str:

@@ -251,6 +251,10 @@ def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "budget_total": sum(line.amount for line in budget),
             "events": history_of(action),
             "can_edit": rules.test_rule("agenda.change_action", user, action),
+            # Set by prioritisation when a round's outcome was adopted (reverse relation).
+            "adopted": action.adopted_priorities.select_related("round")  # type: ignore[attr-defined]
+            .order_by("-round__adopted_at")
+            .first(),
             "can_report": bool(user.is_authenticated and can_report_for(user, action)),
         },
     )

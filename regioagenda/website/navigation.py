@@ -40,6 +40,9 @@ MAIN_NAVIGATION = (
             "agenda:action_progress",
         ),
     ),
+    NavItem(
+        _("Prioritering"), "prioritisation:rounds", ("prioritisation:round", "prioritisation:vote")
+    ),
     NavItem(_("Dossiers"), "dossiers:list", ("dossiers:dossier", "dossiers:record_decision")),
     NavItem(_("Kwaliteiten"), "website:qualities"),
     NavItem(_("Samenwerking"), "website:cooperation"),

@@ -392,3 +392,18 @@ def test_budget_lines_refuse_negative_amounts_and_need_one_funder(
     response = client.post(url, {**base, "budget_lines-0-amount": "2500"})
     assert response.status_code == 302
     assert action.budget_lines.get().amount == 2500
+
+
+def test_a_budget_line_cannot_name_a_municipality_of_another_region(leiden, kustregio):
+    from regioagenda.agenda.models import BudgetLine
+    from regioagenda.regions.models import Municipality
+
+    action = make_action(leiden)
+    line = BudgetLine(
+        action=action, year=2027, amount=100, municipality=Municipality.objects.get(code="GM9901")
+    )
+    with pytest.raises(ValidationError) as error:
+        line.full_clean()
+    assert error.value.message_dict["municipality"] == [
+        "Deze gemeente hoort niet bij de regio van de actie."
+    ]

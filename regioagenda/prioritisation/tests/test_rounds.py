@@ -280,3 +280,15 @@ def test_round_pages_keep_their_query_count(
     with close(round), django_assert_max_num_queries(16):
         assert client.get(round.get_absolute_url()).status_code == 200
     assert timezone.now() < round.deadline
+
+
+def test_an_adopted_action_links_back_to_its_round(client, leidse_regio, editors, coordinator):
+    leiden = Municipality.objects.get(code="GM0546")
+    heat = make_action(leiden, topic="stadswarmtenet", title="Warmtenet")
+    round = make_round(leidse_regio)
+    for code in editors:
+        vote(round, editors, code, rank(3, 2, 1, 4))
+    with close(round):
+        adopt_ordering(round, by=coordinator)
+    page = client.get(heat.get_absolute_url()).content.decode()
+    assert "Prioriteit" in page and round.get_absolute_url() in page

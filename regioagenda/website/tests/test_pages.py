@@ -149,3 +149,17 @@ def test_server_error_page_needs_no_database_and_shows_no_details(rf):
     assert response.status_code == 500
     page = response.content.decode()
     assert "Er ging iets mis" in page and "Traceback" not in page
+
+
+def test_collectstatic_finds_every_file_the_stylesheets_refer_to(settings, tmp_path):
+    from django.core.management import call_command
+
+    settings.STATIC_ROOT = tmp_path / "static"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "regioagenda.core.storage.StaticStorage"},
+    }
+    call_command("collectstatic", interactive=False, verbosity=0)
+    manifest = (tmp_path / "static" / "staticfiles.json").read_text()
+    assert "regioagenda/theme.css" in manifest and "regioagenda/report.css" in manifest
+    assert "cyrillic" not in manifest  # unused subsets are left out

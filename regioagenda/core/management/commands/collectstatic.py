@@ -1,7 +1,7 @@
-"""collectstatic without the font files the pages never load.
+"""collectstatic without the font files and sources the pages never load.
 
-The font packages ship every weight in every subset and format; the pages use the woff2 files
-of the Latin subsets only (see static/regioagenda/fonts.css).
+The font packages ship every weight in every subset and format; we use the files
+(woff2 on pages, woff in PDFs) of the Latin subsets only (see fonts.css and report.css).
 """
 
 from typing import Any
@@ -9,7 +9,6 @@ from typing import Any
 from django.contrib.staticfiles.management.commands import collectstatic
 
 UNUSED = [
-    "*.woff",
     "*-cyrillic*",
     "*-greek*",
     "*-vietnamese*",
