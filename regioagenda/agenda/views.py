@@ -23,7 +23,7 @@ from regioagenda.agenda.forms import (
     ReportPeriodForm,
     StatusForm,
 )
-from regioagenda.agenda.models import Action, ActionQuerySet, Milestone
+from regioagenda.agenda.models import Action, ActionQuerySet, Milestone, StatusChange
 from regioagenda.agenda.pdf import render_pdf
 from regioagenda.agenda.progress import (
     ProgressCalculator,
@@ -156,6 +156,17 @@ def timeline(request: HttpRequest) -> HttpResponse:
         else:
             state, on = "planned", milestone.planned_on
         entries.append(TimelineEntry(on, milestone.action, milestone.title, state))
+    # The actions themselves: when they started and when they were finished or stopped.
+    moves = StatusChange.objects.filter(
+        action__region=region,
+        to_status__in=[Action.Status.IN_PROGRESS, Action.Status.DONE, Action.Status.STOPPED],
+    ).select_related("action")
+    for move in moves:
+        entries.append(
+            TimelineEntry(
+                move.changed_on, move.action, move.get_to_status_display(), move.to_status
+            )
+        )
     entries.sort(key=lambda entry: (entry.on, entry.action.title))
     years: dict[int, list[TimelineEntry]] = {}
     for entry in entries:

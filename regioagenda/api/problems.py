@@ -88,7 +88,9 @@ def _reason(error: dict[str, Any]) -> str:
 def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     invalid = [
         {
-            "name": ".".join(str(part) for part in error.get("loc", [])[1:]) or "verzoek",
+            # Drop ninja's "query"/"body" and our body parameter's own name ("data").
+            "name": ".".join(str(part) for part in error.get("loc", [])[1:] if part != "data")
+            or "verzoek",
             "reason": _reason(error),
         }
         for error in exc.errors

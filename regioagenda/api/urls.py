@@ -22,6 +22,7 @@ from regioagenda.api.problems import (
     validation_error,
 )
 from regioagenda.core.concurrency import EditConflict
+from regioagenda.dossiers.api import router as dossiers_router
 from regioagenda.prioritisation.api import router as prioritisation_router
 from regioagenda.regions.api import router as regions_router
 from regioagenda.vision.api import router as vision_router
@@ -102,3 +103,4 @@ api.add_router("", regions_router)
 api.add_router("", vision_router)
 api.add_router("", agenda_router)
 api.add_router("", prioritisation_router)
+api.add_router("", dossiers_router)

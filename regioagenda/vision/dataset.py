@@ -4,6 +4,7 @@
     municipalities.csv   one row per municipality (CBS code, name, population with its source)
     themes.yaml          the themes, each with its strategic-agenda topics (required)
     qualities.yaml, principles.yaml, agreements.yaml   (optional)
+    organisations.csv    partners such as the university or the province (optional)
 
 Everything is validated before anything is written; errors name the file, the item and the
 field, in Dutch. Loading is one transaction and idempotent: items are matched on their stable
@@ -30,7 +31,7 @@ from pydantic import (
     ValidationError,
 )
 
-from regioagenda.regions.models import Municipality, Region
+from regioagenda.regions.models import Municipality, Organisation, Region
 from regioagenda.vision.models import Agreement, Principle, Quality, Theme, Topic
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
@@ -116,6 +117,15 @@ LIST_ADAPTERS: dict[type[Schema], TypeAdapter[Any]] = {
 }
 
 
+class OrganisationSchema(Schema):
+    slug: Slug
+    name: Title
+    kind: Annotated[
+        str, StringConstraints(pattern="^(" + "|".join(Organisation.Kind.values) + ")$")
+    ]
+    website: OptionalUrl = ""
+
+
 class DataSetError(Exception):
     """The data set cannot be loaded; `problems` lists every problem found, in Dutch."""
 
@@ -167,6 +177,7 @@ ERROR_MESSAGES = {
 }
 
 PATTERN_HINTS = {
+    "kind": "een van: " + ", ".join(Organisation.Kind.values),
     "code": "GM en vier cijfers, zoals GM0546",
     "slug": "kleine letters, cijfers en streepjes, zoals wonen-en-groen",
 }
@@ -279,36 +290,48 @@ def _validate_region(folder: Path, problems: list[str]) -> RegionSchema | None:
         return None
 
 
-def _validate_municipalities(folder: Path, problems: list[str]) -> list[MunicipalitySchema]:
-    path = folder / "municipalities.csv"
+def _validate_rows[RowSchema: Schema](
+    folder: Path,
+    file_name: str,
+    schema: type[RowSchema],
+    key: str,
+    problems: list[str],
+    *,
+    required: bool,
+    noun: str,
+) -> list[RowSchema]:
+    """Validate a CSV file row by row; problems name the row (counting the header as 1)."""
+    path = folder / file_name
     if not path.exists():
-        problems.append(f"municipalities.csv: bestand ontbreekt in {folder}.")
+        if required:
+            problems.append(f"{file_name}: bestand ontbreekt in {folder}.")
         return []
-    rows: list[MunicipalitySchema] = []
+    rows: list[RowSchema] = []
+    known_problems = len(problems)
     try:
         with path.open(encoding="utf-8", newline="") as handle:
             reader = csv.DictReader(handle)
-            known = set(MunicipalitySchema.model_fields)
+            known = set(schema.model_fields)
             unknown = [name for name in reader.fieldnames or [] if name not in known]
             if unknown:
-                problems.append(f"municipalities.csv: onbekende kolom(men) {', '.join(unknown)}.")
+                problems.append(f"{file_name}: onbekende kolom(men) {', '.join(unknown)}.")
                 return []
             for line_number, row in enumerate(reader, start=2):
-                values = {key: value for key, value in row.items() if value not in ("", None)}
+                values = {name: value for name, value in row.items() if value not in ("", None)}
                 try:
-                    rows.append(MunicipalitySchema.model_validate(values))
+                    rows.append(schema.model_validate(values))
                 except ValidationError as exc:
+                    label = f" ({row[key]})" if row.get(key) else ""
                     for error in exc.errors():
                         field_name = str(error["loc"][-1])
                         problems.append(
-                            f"municipalities.csv, rij {line_number}"
-                            f"{' (' + row.get('code', '') + ')' if row.get('code') else ''}: "
+                            f"{file_name}, rij {line_number}{label}: "
                             f"kolom '{field_name}' {_describe(dict(error), field_name)}."
                         )
     except UnicodeDecodeError:
-        problems.append("municipalities.csv: het bestand is niet in UTF-8 opgeslagen.")
-    if not rows and not problems:
-        problems.append("municipalities.csv: het bestand bevat geen gemeenten.")
+        problems.append(f"{file_name}: het bestand is niet in UTF-8 opgeslagen.")
+    if required and not rows and len(problems) == known_problems:
+        problems.append(f"{file_name}: het bestand bevat geen {noun}.")
     return rows
 
 
@@ -328,6 +351,7 @@ class DataSet:
     themes: list[ThemeSchema]
     principles: list[ItemSchema]
     agreements: list[ItemSchema]
+    organisations: list["OrganisationSchema"]
 
 
 def read_data_set(folder: Path) -> DataSet:
@@ -336,7 +360,24 @@ def read_data_set(folder: Path) -> DataSet:
     if not folder.is_dir():
         raise DataSetError([f"Map {folder} bestaat niet."])
     region = _validate_region(folder, problems)
-    municipalities = _validate_municipalities(folder, problems)
+    municipalities = _validate_rows(
+        folder,
+        "municipalities.csv",
+        MunicipalitySchema,
+        "code",
+        problems,
+        required=True,
+        noun="gemeenten",
+    )
+    organisations = _validate_rows(
+        folder,
+        "organisations.csv",
+        OrganisationSchema,
+        "slug",
+        problems,
+        required=False,
+        noun="organisaties",
+    )
     qualities = _validate_list(folder, "qualities.yaml", "qualities", ItemSchema, problems, False)
     themes = _validate_list(folder, "themes.yaml", "themes", ThemeSchema, problems, True)
     principles = _validate_list(
@@ -355,6 +396,7 @@ def read_data_set(folder: Path) -> DataSet:
     )
     _check_unique("principles.yaml", "uitgangspunt", [p.slug for p in principles], problems)
     _check_unique("agreements.yaml", "afspraak", [a.slug for a in agreements], problems)
+    _check_unique("organisations.csv", "organisatie", [o.slug for o in organisations], problems)
 
     if region is not None:
         taken = Municipality.objects.filter(code__in=[m.code for m in municipalities]).exclude(
@@ -368,7 +410,7 @@ def read_data_set(folder: Path) -> DataSet:
 
     if problems or region is None:
         raise DataSetError(problems)
-    return DataSet(region, municipalities, qualities, themes, principles, agreements)
+    return DataSet(region, municipalities, qualities, themes, principles, agreements, organisations)
 
 
 class _Writer:
@@ -480,6 +522,14 @@ def load_region(folder: Path) -> LoadReport:
             writer.upsert(
                 model, {"region": region, "slug": item.slug}, _item_values(item, position)
             )
+
+    # Organisations are also added by hand in the back office, so none is removed here.
+    for organisation in data.organisations:
+        writer.upsert(
+            Organisation,
+            {"region": region, "slug": organisation.slug},
+            {"name": organisation.name, "kind": organisation.kind, "website": organisation.website},
+        )
 
     writer.remove_others(Theme.objects.filter(region=region), [t.slug for t in data.themes], "slug")
     for position, theme_data in enumerate(data.themes, start=1):

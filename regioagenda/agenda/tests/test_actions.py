@@ -332,8 +332,15 @@ def test_timeline_shows_milestones_by_state(client: Client, leiden):
     )
     milestone(action, datetime.date(2026, 9, 1), title="Aanbesteding")
     milestone(action, datetime.date(2027, 3, 1), title="Opening")
+    StatusChange.objects.create(
+        action=action,
+        from_status="idea",
+        to_status="in_progress",
+        changed_on=datetime.date(2026, 5, 1),
+    )
     page = client.get(reverse("agenda:timeline")).content.decode()
     assert page.index("Ontwerp") < page.index("Aanbesteding") < page.index("Opening")
+    assert page.index("in uitvoering") < page.index("Ontwerp")  # the start, on 1 May
     assert "te laat" in page and "gehaald" in page and "gepland" in page
 
 

@@ -261,3 +261,40 @@ def test_ballot_through_the_api_and_secrecy_until_closing(
     assert closed["outcomes"][0]["rule"] == "borda"
     assert closed["outcomes"][0]["placements"][0]["position"] == 2
     assert closed["ballots"][0]["ranks"] == {"1": 2, "2": 1, "3": 3, "4": 4}
+
+
+def test_dossiers_are_read_and_decisions_recorded_with_a_token(
+    client, leidse_regio, leiden_editor, oegstgeest_editor, admin_user
+):
+    from regioagenda.dossiers.tests.factories import make_dossier
+
+    dossier = make_dossier(leidse_regio)
+    path = f"/api/v1/regions/leidse-regio/dossiers/{dossier.slug}"
+    assert client.get(path).json()["decisions"] == []
+    decision = {
+        "municipality": "GM0546",
+        "body": "raad",
+        "proposalTitle": "Woonagenda",
+        "meetingDate": "2026-10-01",
+        "outcome": "adopted",
+        "documents": [{"kind": "motion", "title": "Motie starters", "result": "adopted"}],
+    }
+
+    key = token_for(leiden_editor, admin_user)
+    response = call(client, "post", f"{path}/decisions", key, decision)
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert body["decisions"][0]["outcome"] == "adopted"
+    assert body["decisions"][0]["documents"][0]["title"] == "Motie starters"
+
+    other = token_for(oegstgeest_editor, admin_user)
+    assert call(client, "post", f"{path}/decisions", other, decision).status_code == 403
+    stale = call(
+        client,
+        "post",
+        f"{path}/decisions",
+        key,
+        {**decision, "outcome": "rejected", "version": None},
+    )
+    assert stale.status_code == 409
+    assert client.get(path).json()["decisions"][0]["outcome"] == "adopted"

@@ -78,7 +78,7 @@ def test_loading_twice_changes_nothing():
     report = load_region(LEIDSE_REGIO)
 
     assert (report.created, report.updated, report.deleted) == (0, 0, 0)
-    assert report.unchanged == sum(counts.values()) + 7 + 7 + 5
+    assert report.unchanged == sum(counts.values()) + 7 + 7 + 5 + 11  # + organisations
     assert {model: model.objects.count() for model in counts} == counts
     assert LogEntry.objects.count() == log_entries
 
@@ -235,4 +235,29 @@ def test_command_reports_problems_in_dutch_and_loads_nothing(tmp_path: Path):
 
 def test_command_loads_the_leidse_regio_by_default(capsys):
     call_command("load_region")
-    assert "Regio 'leidse-regio' geladen: 55 nieuw" in capsys.readouterr().out
+    assert "Regio 'leidse-regio' geladen: 66 nieuw" in capsys.readouterr().out
+
+
+def test_organisations_are_loaded_and_hand_made_ones_survive_a_reload(copy_of_leidse_regio: Path):
+    from regioagenda.regions.models import Organisation
+
+    region = load_region(copy_of_leidse_regio).region
+    assert Organisation.objects.get(slug="universiteit-leiden").kind == "kennisinstelling"
+    Organisation.objects.create(
+        region=region, slug="portaal", name="Portaal", kind="woningcorporatie"
+    )
+    load_region(copy_of_leidse_regio)
+    assert Organisation.objects.filter(slug="portaal").exists()
+
+
+def test_an_unknown_organisation_kind_is_reported_by_row(copy_of_leidse_regio: Path):
+    path = copy_of_leidse_regio / "organisations.csv"
+    path.write_text(
+        path.read_text().replace("heineken,Heineken,bedrijf", "heineken,Heineken,brouwer")
+    )
+    with pytest.raises(DataSetError) as error:
+        load_region(copy_of_leidse_regio)
+    assert error.value.problems == [
+        "organisations.csv, rij 12 (heineken): kolom 'kind' heeft niet de juiste vorm (een van: "
+        "woningcorporatie, overheid, kennisinstelling, bedrijf, maatschappelijk, overig)."
+    ]
