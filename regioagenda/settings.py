@@ -84,6 +84,8 @@ INSTALLED_APPS = [
     "regioagenda.agenda",
     "regioagenda.prioritisation",
     "regioagenda.dossiers",
+    "regioagenda.registry",
+    "regioagenda.cooperation",
     "regioagenda.website",
     "regioagenda.api",
 ]

@@ -21,6 +21,8 @@ urlpatterns += i18n_patterns(
     path("uitvoeringsagenda/", include("regioagenda.agenda.urls")),
     path("prioritering/", include("regioagenda.prioritisation.urls")),
     path("dossiers/", include("regioagenda.dossiers.urls")),
+    path("verbonden-partijen/", include("regioagenda.registry.urls")),
+    path("samenwerkingsvormen/", include("regioagenda.cooperation.urls")),
     path("", include("regioagenda.website.urls")),
     prefix_default_language=False,
 )
