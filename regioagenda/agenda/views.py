@@ -8,7 +8,8 @@ import rules
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Prefetch
+from django.core.paginator import Paginator
+from django.db.models import F, Prefetch
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -38,16 +39,21 @@ from regioagenda.regions.current import current_region
 from regioagenda.regions.models import Municipality, Region
 from regioagenda.vision.models import Theme, Topic
 
+ACTIONS_PER_PAGE = 50
+
 
 def overview(request: HttpRequest) -> HttpResponse:
     region = current_region()
     actions, chosen = _filtered(request, region)
-    rows = attach_progress(list(actions.for_listing()), region.pk)
+    ordered = actions.for_listing().order_by(F("priority").asc(nulls_last=True), "title", "pk")
+    page = Paginator(ordered, ACTIONS_PER_PAGE).get_page(request.GET.get("pagina"))
+    rows = attach_progress(list(page.object_list), region.pk)
     return render(
         request,
         "agenda/overview.html",
         {
             "actions": rows,
+            "page": page,
             "chosen": chosen,
             "themes": Theme.objects.in_region(region),
             "municipalities": Municipality.objects.in_region(region),

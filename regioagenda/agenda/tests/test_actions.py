@@ -414,3 +414,13 @@ def test_a_budget_line_cannot_name_a_municipality_of_another_region(leiden, kust
     assert error.value.message_dict["municipality"] == [
         "Deze gemeente hoort niet bij de regio van de actie."
     ]
+
+
+def test_overview_pages_through_many_actions_and_keeps_the_filters(client: Client, leiden):
+    for number in range(55):
+        make_action(leiden, title=f"Actie {number:02d}")
+    first = client.get(reverse("agenda:overview"), {"gemeente": "leiden"}).content.decode()
+    assert "55 acties" in first and "Pagina 1 van 2" in first
+    assert "gemeente=leiden&amp;pagina=2" in first
+    second = client.get(reverse("agenda:overview"), {"gemeente": "leiden", "pagina": 2})
+    assert second.content.decode().count('class="utrecht-table__row"') == 5 + 1
