@@ -21,10 +21,12 @@ from regioagenda.api.problems import (
     rejected,
     validation_error,
 )
+from regioagenda.cooperation.api import router as cooperation_router
 from regioagenda.core.concurrency import EditConflict
 from regioagenda.dossiers.api import router as dossiers_router
 from regioagenda.prioritisation.api import router as prioritisation_router
 from regioagenda.regions.api import router as regions_router
+from regioagenda.registry.api import router as registry_router
 from regioagenda.vision.api import router as vision_router
 
 VERSION_HEADER = {
@@ -104,3 +106,5 @@ api.add_router("", vision_router)
 api.add_router("", agenda_router)
 api.add_router("", prioritisation_router)
 api.add_router("", dossiers_router)
+api.add_router("", registry_router)
+api.add_router("", cooperation_router)

@@ -5,6 +5,7 @@
     themes.yaml          the themes, each with its strategic-agenda topics (required)
     qualities.yaml, principles.yaml, agreements.yaml   (optional)
     organisations.csv    partners such as the university or the province (optional)
+    joint_bodies.yaml    the register of joint bodies, each fact with its source (optional)
 
 Everything is validated before anything is written; errors name the file, the item and the
 field, in Dutch. Loading is one transaction and idempotent: items are matched on their stable
@@ -15,6 +16,7 @@ files are removed.
 import csv
 import datetime
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -32,6 +34,14 @@ from pydantic import (
 )
 
 from regioagenda.regions.models import Municipality, Organisation, Region
+from regioagenda.registry.models import (
+    Contribution,
+    JointBody,
+    LegalForm,
+    Participation,
+    Source,
+    overlaps,
+)
 from regioagenda.vision.models import Agreement, Principle, Quality, Theme, Topic
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
@@ -126,6 +136,58 @@ class OrganisationSchema(Schema):
     website: OptionalUrl = ""
 
 
+MunicipalityCode = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^GM\d{4}$")]
+
+
+class FactSourceSchema(Schema):
+    fact: Annotated[str, StringConstraints(pattern="^(" + "|".join(Source.Fact.values) + ")$")]
+    title: Title
+    url: OptionalUrl = ""
+    section: Annotated[str, StringConstraints(strip_whitespace=True, max_length=300)] = ""
+
+
+class ContributionSchema(Schema):
+    year: int = Field(ge=1900, le=2100)
+    amount_eur: Decimal = Field(ge=0, max_digits=14, decimal_places=2)
+    source: Title
+    source_url: OptionalUrl = ""
+
+
+class MemberSchema(Schema):
+    code: MunicipalityCode | None = None
+    name: OptionalText = ""
+    started_on: datetime.date | None = None
+    ended_on: datetime.date | None = None
+    source: Title
+    source_url: OptionalUrl = ""
+    contributions: list[ContributionSchema] = []
+
+
+class JointBodySchema(Schema):
+    slug: Slug
+    name: Title
+    abbreviations: OptionalText = ""
+    legal_form: Annotated[
+        str, StringConstraints(pattern="^(" + "|".join(LegalForm.values) + ")?$")
+    ] = ""
+    summary: OptionalText = ""
+    summary_en: OptionalText = ""
+    tasks: OptionalText = ""
+    powers: OptionalText = ""
+    lead: MunicipalityCode | None = None
+    lead_note: OptionalText = ""
+    started_on: datetime.date | None = None
+    ended_on: datetime.date | None = None
+    successor_note: OptionalText = ""
+    website: OptionalUrl = ""
+    themes: list[Slug] = []
+    sources: list[FactSourceSchema] = Field(min_length=1)
+    members: list[MemberSchema] = []
+
+
+LIST_ADAPTERS[JointBodySchema] = TypeAdapter(list[JointBodySchema])
+
+
 class DataSetError(Exception):
     """The data set cannot be loaded; `problems` lists every problem found, in Dutch."""
 
@@ -151,6 +213,10 @@ ITEM_NOUNS = {
     "topics": "onderwerp",
     "principles": "uitgangspunt",
     "agreements": "afspraak",
+    "joint_bodies": "verbonden partij",
+    "sources": "bron",
+    "members": "deelnemer",
+    "contributions": "bijdrage",
 }
 
 ERROR_MESSAGES = {
@@ -163,6 +229,11 @@ ERROR_MESSAGES = {
     "int_parsing": "moet een geheel getal zijn",
     "int_type": "moet een geheel getal zijn",
     "greater_than_equal": "mag niet negatief zijn",
+    "less_than_equal": "is te groot (hoogstens {le})",
+    "decimal_parsing": "moet een bedrag zijn, zoals 1234.50",
+    "decimal_type": "moet een bedrag zijn, zoals 1234.50",
+    "decimal_max_places": "heeft te veel decimalen (hoogstens {decimal_places})",
+    "decimal_max_digits": "heeft te veel cijfers",
     "date_from_datetime_parsing": "moet een datum zijn in de vorm JJJJ-MM-DD",
     "date_parsing": "moet een datum zijn in de vorm JJJJ-MM-DD",
     "date_type": "moet een datum zijn in de vorm JJJJ-MM-DD",
@@ -179,6 +250,9 @@ ERROR_MESSAGES = {
 PATTERN_HINTS = {
     "kind": "een van: " + ", ".join(Organisation.Kind.values),
     "code": "GM en vier cijfers, zoals GM0546",
+    "lead": "GM en vier cijfers, zoals GM0546",
+    "legal_form": "een van: " + ", ".join(LegalForm.values),
+    "fact": "een van: " + ", ".join(Source.Fact.values),
     "slug": "kleine letters, cijfers en streepjes, zoals wonen-en-groen",
 }
 
@@ -352,6 +426,76 @@ class DataSet:
     principles: list[ItemSchema]
     agreements: list[ItemSchema]
     organisations: list["OrganisationSchema"]
+    joint_bodies: list[JointBodySchema] = field(default_factory=list)
+
+
+def _period(started_on: datetime.date | None, ended_on: datetime.date | None) -> str:
+    return f"{started_on or 'onbekend'} tot {ended_on or 'heden'}"
+
+
+def _check_joint_bodies(
+    bodies: list[JointBodySchema],
+    municipality_codes: set[str],
+    theme_slugs: set[str],
+    problems: list[str],
+) -> None:
+    """The rules that a single item's schema cannot see: members, periods and contributions."""
+    file_name = "joint_bodies.yaml"
+    _check_unique(file_name, "verbonden partij", [b.slug for b in bodies], problems)
+    for index, body in enumerate(bodies):
+        where = f"{file_name}, verbonden partij {index + 1} ('{body.slug}')"
+        if body.started_on and body.ended_on and body.ended_on <= body.started_on:
+            problems.append(f"{where}: veld 'ended_on' ligt niet na 'started_on'.")
+        if body.lead and body.lead not in municipality_codes:
+            problems.append(f"{where}: veld 'lead' is geen gemeente van de regio ({body.lead}).")
+        for slug in body.themes:
+            if slug not in theme_slugs:
+                problems.append(f"{where}: veld 'themes' noemt een onbekend thema ('{slug}').")
+        for number, source in enumerate(body.sources, start=1):
+            if not source.url and not source.section:
+                problems.append(f"{where}, bron {number}: vul veld 'url' of 'section' in.")
+        for number, member in enumerate(body.members, start=1):
+            member_where = f"{where}, deelnemer {number}"
+            if bool(member.code) == bool(member.name):
+                problems.append(
+                    f"{member_where}: vul 'code' in (gemeente van de regio) óf 'name' "
+                    "(deelnemer buiten de regio)."
+                )
+            elif member.code and member.code not in municipality_codes:
+                problems.append(
+                    f"{member_where}: veld 'code' is geen gemeente van de regio ({member.code}); "
+                    "noem een deelnemer buiten de regio met 'name'."
+                )
+            if member.started_on and member.ended_on and member.ended_on <= member.started_on:
+                problems.append(f"{member_where}: veld 'ended_on' ligt niet na 'started_on'.")
+            for earlier_number, earlier in enumerate(body.members[: number - 1], start=1):
+                same = (member.code or member.name.casefold()) == (
+                    earlier.code or earlier.name.casefold()
+                )
+                period = (member.started_on, member.ended_on)
+                if same and overlaps(period, (earlier.started_on, earlier.ended_on)):
+                    problems.append(
+                        f"{member_where} ({member.code or member.name}): de periode "
+                        f"{_period(*period)} overlapt met deelnemer {earlier_number} "
+                        f"({_period(earlier.started_on, earlier.ended_on)})."
+                    )
+            for contribution_number, contribution in enumerate(member.contributions, start=1):
+                year = (
+                    datetime.date(contribution.year, 1, 1),
+                    datetime.date(contribution.year + 1, 1, 1),
+                )
+                if not overlaps((member.started_on, member.ended_on), year):
+                    problems.append(
+                        f"{member_where}, bijdrage {contribution_number}: veld 'year' "
+                        f"({contribution.year}) valt buiten de deelname "
+                        f"({_period(member.started_on, member.ended_on)})."
+                    )
+            _check_unique(
+                file_name,
+                f"bijdrage van {member.code or member.name} aan '{body.slug}' voor jaar",
+                [str(c.year) for c in member.contributions],
+                problems,
+            )
 
 
 def read_data_set(folder: Path) -> DataSet:
@@ -387,6 +531,19 @@ def read_data_set(folder: Path) -> DataSet:
         folder, "agreements.yaml", "agreements", ItemSchema, problems, False
     )
 
+    problems_elsewhere = bool(problems)
+    joint_bodies = _validate_list(
+        folder, "joint_bodies.yaml", "joint_bodies", JointBodySchema, problems, False
+    )
+    if not problems_elsewhere:
+        # Members and themes are checked against the other files only once those are sound.
+        _check_joint_bodies(
+            joint_bodies,
+            {m.code for m in municipalities},
+            {t.slug for t in themes},
+            problems,
+        )
+
     _check_unique("municipalities.csv", "code", [m.code for m in municipalities], problems)
     _check_unique("municipalities.csv", "korte naam", [m.slug for m in municipalities], problems)
     _check_unique("qualities.yaml", "kwaliteit", [q.slug for q in qualities], problems)
@@ -410,7 +567,16 @@ def read_data_set(folder: Path) -> DataSet:
 
     if problems or region is None:
         raise DataSetError(problems)
-    return DataSet(region, municipalities, qualities, themes, principles, agreements, organisations)
+    return DataSet(
+        region,
+        municipalities,
+        qualities,
+        themes,
+        principles,
+        agreements,
+        organisations,
+        joint_bodies,
+    )
 
 
 class _Writer:
@@ -460,6 +626,101 @@ def _item_values(item: ItemSchema, position: int) -> dict[str, Any]:
         "summary_en": item.summary_en,
         "source_section": item.section,
     }
+
+
+def _load_joint_bodies(
+    writer: _Writer, region: Region, bodies: list[JointBodySchema], folder: Path
+) -> None:
+    """Write the register; the file, when present, is the register: what left it is removed."""
+    if not (folder / "joint_bodies.yaml").exists():
+        return
+    municipalities = {m.code: m for m in Municipality.objects.filter(region=region)}
+    themes = {t.slug: t for t in Theme.objects.filter(region=region)}
+    writer.remove_others(JointBody.objects.filter(region=region), [b.slug for b in bodies], "slug")
+    for data in bodies:
+        body = writer.upsert(
+            JointBody,
+            {"region": region, "slug": data.slug},
+            {
+                "name": data.name,
+                "abbreviations": data.abbreviations,
+                "legal_form": data.legal_form,
+                "summary": data.summary,
+                "summary_en": data.summary_en,
+                "tasks": data.tasks,
+                "powers": data.powers,
+                "lead_municipality": municipalities[data.lead] if data.lead else None,
+                "lead_note": data.lead_note,
+                "started_on": data.started_on,
+                "ended_on": data.ended_on,
+                "successor_note": data.successor_note,
+                "website": data.website,
+            },
+        )
+        wanted_themes = {themes[slug].pk for slug in data.themes}
+        if set(body.themes.values_list("pk", flat=True)) != wanted_themes:
+            body.themes.set(wanted_themes)
+
+        source_keys = {(s.fact, s.title) for s in data.sources}
+        for source in body.sources.all():
+            if (source.fact, source.title) not in source_keys:
+                writer.report.changes.append(f"- bron {source}")
+                source.delete()
+                writer.report.deleted += 1
+        for source_data in data.sources:
+            writer.upsert(
+                Source,
+                {"body": body, "fact": source_data.fact, "title": source_data.title},
+                {"url": source_data.url, "section": source_data.section},
+            )
+
+        def member_key(municipality: Any, name: str, started_on: Any) -> tuple[Any, ...]:
+            return (municipality.pk if municipality else None, name, started_on)
+
+        member_keys = {
+            member_key(
+                municipalities[m.code] if m.code else None, "" if m.code else m.name, m.started_on
+            )
+            for m in data.members
+        }
+        # Periods that left the file go first, so that a moved period never meets its old self.
+        for participation in body.participations.all():
+            key = member_key(
+                participation.municipality, participation.outside_name, participation.started_on
+            )
+            if key not in member_keys:
+                writer.report.changes.append(f"- deelname {participation}")
+                participation.delete()
+                writer.report.deleted += 1
+        for member in data.members:
+            municipality = municipalities[member.code] if member.code else None
+            participation = writer.upsert(
+                Participation,
+                {
+                    "body": body,
+                    "municipality": municipality,
+                    "outside_name": "" if municipality else member.name,
+                    "started_on": member.started_on,
+                },
+                {
+                    "ended_on": member.ended_on,
+                    "source_title": member.source,
+                    "source_url": member.source_url,
+                },
+            )
+            writer.remove_others(
+                participation.contributions.all(), [c.year for c in member.contributions], "year"
+            )
+            for contribution in member.contributions:
+                writer.upsert(
+                    Contribution,
+                    {"participation": participation, "year": contribution.year},
+                    {
+                        "amount_eur": contribution.amount_eur,
+                        "source_title": contribution.source,
+                        "source_url": contribution.source_url,
+                    },
+                )
 
 
 @transaction.atomic
@@ -549,4 +810,5 @@ def load_region(folder: Path) -> LoadReport:
                 {"region": region, "slug": topic.slug},
                 {"theme": theme, **_item_values(topic, topic_position)},
             )
+    _load_joint_bodies(writer, region, data.joint_bodies, folder)
     return report

@@ -44,6 +44,12 @@ MAIN_NAVIGATION = (
         _("Prioritering"), "prioritisation:rounds", ("prioritisation:round", "prioritisation:vote")
     ),
     NavItem(_("Dossiers"), "dossiers:list", ("dossiers:dossier", "dossiers:record_decision")),
+    NavItem(
+        _("Samenwerkingsvormen"),
+        "cooperation:list",
+        ("cooperation:comparison", "cooperation:assess"),
+    ),
+    NavItem(_("Verbonden partijen"), "registry:list", ("registry:body", "registry:matrix")),
     NavItem(_("Kwaliteiten"), "website:qualities"),
     NavItem(_("Samenwerking"), "website:cooperation"),
 )

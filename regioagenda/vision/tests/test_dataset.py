@@ -78,7 +78,9 @@ def test_loading_twice_changes_nothing():
     report = load_region(LEIDSE_REGIO)
 
     assert (report.created, report.updated, report.deleted) == (0, 0, 0)
-    assert report.unchanged == sum(counts.values()) + 7 + 7 + 5 + 11  # + organisations
+    assert (
+        report.unchanged == sum(counts.values()) + 7 + 7 + 5 + 11 + 149
+    )  # + organisations, joint bodies
     assert {model: model.objects.count() for model in counts} == counts
     assert LogEntry.objects.count() == log_entries
 
@@ -235,7 +237,7 @@ def test_command_reports_problems_in_dutch_and_loads_nothing(tmp_path: Path):
 
 def test_command_loads_the_leidse_regio_by_default(capsys):
     call_command("load_region")
-    assert "Regio 'leidse-regio' geladen: 66 nieuw" in capsys.readouterr().out
+    assert "Regio 'leidse-regio' geladen: 215 nieuw" in capsys.readouterr().out
 
 
 def test_organisations_are_loaded_and_hand_made_ones_survive_a_reload(copy_of_leidse_regio: Path):
