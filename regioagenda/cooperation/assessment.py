@@ -184,6 +184,11 @@ class RankRow:
     score: float | None
     ranks: list[int]  # one per rule, in the order of ComparisonResult.rules
 
+    @property
+    def subject(self) -> object:
+        """What the shared rule-comparison table names in its first column."""
+        return self.option
+
 
 @dataclass
 class OptionRow:

@@ -22,6 +22,11 @@ class ComparisonRow:
     declared_rank: int
     ranks: list[int]  # one per rule, in the order of RoundResult.rules
 
+    @property
+    def subject(self) -> object:
+        """What the shared rule-comparison table names in its first column."""
+        return self.candidate
+
 
 @dataclass
 class PositionRow:
