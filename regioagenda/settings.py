@@ -86,6 +86,8 @@ INSTALLED_APPS = [
     "regioagenda.dossiers",
     "regioagenda.registry",
     "regioagenda.cooperation",
+    "regioagenda.competences",
+    "regioagenda.initiatives",
     "regioagenda.website",
     "regioagenda.api",
 ]

@@ -23,6 +23,8 @@ urlpatterns += i18n_patterns(
     path("dossiers/", include("regioagenda.dossiers.urls")),
     path("verbonden-partijen/", include("regioagenda.registry.urls")),
     path("samenwerkingsvormen/", include("regioagenda.cooperation.urls")),
+    path("wie-beslist/", include("regioagenda.competences.urls")),
+    path("initiatieven/", include("regioagenda.initiatives.urls")),
     path("", include("regioagenda.website.urls")),
     prefix_default_language=False,
 )

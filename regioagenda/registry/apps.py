@@ -20,5 +20,7 @@ class RegistryConfig(AppConfig):
             models.GoverningBody,
             models.Representative,
             models.BodyDocument,
+            models.BudgetRequest,
+            models.BudgetView,
         ):
             auditlog.register(model)

@@ -444,3 +444,99 @@ class BodyDocument(models.Model):
     @property
     def region_id(self) -> int:
         return self.body.region_id
+
+
+class BudgetRequest(VersionedModel):
+    """A draft budget (or framework letter, or amendment) sent to the councils for their views.
+
+    Under the Wgr the councils of the participating municipalities may give their view
+    ("zienswijze") on a public body's draft budget before its general board adopts it.
+    """
+
+    class Kind(models.TextChoices):
+        FRAMEWORK = "kaderbrief", _("kaderbrief")
+        DRAFT_BUDGET = "ontwerpbegroting", _("ontwerpbegroting")
+        AMENDMENT = "begrotingswijziging", _("begrotingswijziging")
+
+    body = models.ForeignKey(
+        JointBody,
+        on_delete=models.CASCADE,
+        related_name="budget_requests",
+        verbose_name=_("partij"),
+    )
+    kind = models.CharField(
+        _("soort"), max_length=20, choices=Kind.choices, default=Kind.DRAFT_BUDGET
+    )
+    year = models.PositiveSmallIntegerField(
+        _("begrotingsjaar"), validators=[MinValueValidator(1900)]
+    )
+    title = models.CharField(_("titel"), max_length=300)
+    sent_on = models.DateField(_("verzonden op"))
+    views_due_on = models.DateField(_("zienswijze uiterlijk op"))
+    adopted_on = models.DateField(_("vastgesteld op"), null=True, blank=True)
+    url = models.URLField(_("adres van het document"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("begroting ter zienswijze")
+        verbose_name_plural = _("begrotingen ter zienswijze")
+        ordering = ["views_due_on", "body__name"]
+        constraints = [
+            models.CheckConstraint(
+                name="budget_request_due_after_sending",
+                violation_error_message=_(
+                    "De uiterste datum voor zienswijzen ligt na de verzenddatum."
+                ),
+                condition=Q(views_due_on__gt=models.F("sent_on")),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.body}: {self.title}"
+
+    @property
+    def region_id(self) -> int:
+        return self.body.region_id
+
+
+class BudgetView(models.Model):
+    """What one council did with a budget request: its view, or that it gave none."""
+
+    class Outcome(models.TextChoices):
+        VIEW = "zienswijze", _("zienswijze ingediend")
+        NO_VIEW = "geen-zienswijze", _("besloten geen zienswijze in te dienen")
+
+    request = models.ForeignKey(
+        BudgetRequest,
+        on_delete=models.CASCADE,
+        related_name="views",
+        verbose_name=_("begroting"),
+    )
+    municipality = models.ForeignKey(
+        "regions.Municipality",
+        on_delete=models.PROTECT,
+        related_name="budget_views",
+        verbose_name=_("gemeente"),
+    )
+    outcome = models.CharField(_("uitkomst"), max_length=20, choices=Outcome.choices)
+    decided_on = models.DateField(_("besloten op"))
+    summary = models.TextField(_("samenvatting"), blank=True)
+    url = models.URLField(_("adres van het raadsbesluit"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("zienswijze")
+        verbose_name_plural = _("zienswijzen")
+        ordering = ["request", "municipality__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["request", "municipality"],
+                name="budget_view_once_per_council",
+                violation_error_message=_("Deze raad heeft voor deze begroting al besloten."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.municipality}: {self.request}"
+
+    @property
+    def region_id(self) -> int:
+        return self.request.region_id

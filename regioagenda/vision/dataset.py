@@ -305,9 +305,13 @@ def _explain(file_name: str, error: dict[str, Any], data: Any) -> str:
     return f"{where}: {message}."
 
 
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def _read_yaml(path: Path, problems: list[str]) -> Any:
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
+        # The C loader, where libyaml is present, reads the data set ten times faster.
+        return yaml.load(path.read_text(encoding="utf-8"), Loader=_YAML_LOADER)  # noqa: S506 (a safe loader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" (regel {mark.line + 1}, kolom {mark.column + 1})" if mark else ""
@@ -588,7 +592,8 @@ class _Writer:
     def upsert(
         self, model: type[models.Model], lookup: dict[str, Any], values: dict[str, Any]
     ) -> Any:
-        instance = model._default_manager.filter(**lookup).first()
+        # Unordered: the lookup names one row at most, and sorting costs more than the query.
+        instance = next(iter(model._default_manager.filter(**lookup).order_by()[:1]), None)
         if instance is None:
             instance = model(**lookup, **values)
             instance.full_clean()

@@ -3,7 +3,7 @@
 import datetime
 
 import pytest
-from playwright.sync_api import Page
+from playwright.sync_api import Page, expect
 
 from conftest import make_user
 from regioagenda.agenda.models import BudgetLine
@@ -28,15 +28,17 @@ def test_council_member_reads_the_progress_report_of_a_chosen_period(
     page.get_by_label("Van").fill("2026-06-30")
     page.get_by_label("Tot en met").fill("2026-01-01")
     page.get_by_role("button", name="Rapportage tonen").click()
-    assert page.get_by_role("alert").get_by_text("De begindatum ligt na de einddatum").is_visible()
+    expect(
+        page.get_by_role("alert").get_by_text("De begindatum ligt na de einddatum")
+    ).to_be_visible()
     assert_accessible(page, "report with a reversed period")
 
     page.get_by_label("Van").fill("2026-01-01")
     page.get_by_label("Tot en met").fill("2026-06-30")
     page.get_by_role("button", name="Rapportage tonen").click()
-    assert page.get_by_role("heading", name="Warmtenet Zuid").is_visible()
-    assert page.get_by_role("table", name="Voortgangsberichten in de periode").is_visible()
-    assert page.get_by_text("te laat op 30 juni 2026").is_visible()
+    expect(page.get_by_role("heading", name="Warmtenet Zuid")).to_be_visible()
+    expect(page.get_by_role("table", name="Voortgangsberichten in de periode")).to_be_visible()
+    expect(page.get_by_text("te laat op 30 juni 2026")).to_be_visible()
     assert page.get_by_role("link", name="Deze rapportage als PDF").get_attribute("href") == (
         "/uitvoeringsagenda/rapportage.pdf?van=2026-01-01&tot=2026-06-30"
     )

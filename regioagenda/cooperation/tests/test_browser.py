@@ -2,7 +2,7 @@ import datetime
 
 import pytest
 from django.utils import timezone
-from playwright.sync_api import Page
+from playwright.sync_api import Page, expect
 
 from conftest import make_user
 from regioagenda.accounts.models import Membership
@@ -47,14 +47,16 @@ def test_editor_scores_the_forms_of_cooperation_and_everyone_compares_after_clos
             page.locator(f"#id_cijfer_{option}_{criterion}").fill(str(value))
     page.get_by_label("Convenant — democratische legitimiteit").fill("2")
     page.get_by_role("button", name="Beoordeling indienen").click()
-    assert page.get_by_text("De cijfers blijven geheim tot de vergelijking sluit").is_visible()
-    assert page.get_by_text("Oegstgeest: beoordeeld op").is_visible()
+    expect(page.get_by_text("De cijfers blijven geheim tot de vergelijking sluit")).to_be_visible()
+    expect(page.get_by_text("Oegstgeest: beoordeeld op")).to_be_visible()
 
     Comparison.objects.filter(pk=comparison.pk).update(
         closes_at=timezone.now() - datetime.timedelta(hours=1)
     )
     visit(page, f"{live_server.url}{comparison.get_absolute_url()}")
-    assert page.get_by_role("heading", name="Uitkomst volgens de vastgelegde telregel").is_visible()
-    assert page.get_by_role("heading", name="Het oordeel van elke gemeente").is_visible()
-    assert page.get_by_text("Raadsbesluit Oegstgeest 2026/31").is_visible()
+    expect(
+        page.get_by_role("heading", name="Uitkomst volgens de vastgelegde telregel")
+    ).to_be_visible()
+    expect(page.get_by_role("heading", name="Het oordeel van elke gemeente")).to_be_visible()
+    expect(page.get_by_text("Raadsbesluit Oegstgeest 2026/31")).to_be_visible()
     assert_accessible(page, "closed comparison with its outcome")

@@ -3,7 +3,7 @@
 import datetime
 
 import pytest
-from playwright.sync_api import Page
+from playwright.sync_api import Page, expect
 
 from conftest import make_user
 from regioagenda.accounts.models import Membership
@@ -39,20 +39,22 @@ def test_editor_records_that_her_council_rejected_and_the_dossier_shows_the_dive
     log_in(page, "redacteur-voorschoten", "voorschoten-wachtwoord-1", button="Inloggen")
     visit(page, live_server.url + "/")
     page.get_by_role("navigation", name="Hoofdmenu").get_by_role("link", name="Dossiers").click()
-    assert page.get_by_role("heading", level=1).inner_text() == "Regionale dossiers"
-    assert page.get_by_role("cell", name="4 van 5").is_visible()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Regionale dossiers")
+    expect(page.get_by_role("cell", name="4 van 5")).to_be_visible()
     assert_accessible(page, "dossier list")
 
     page.get_by_role("link", name="Regionale woonagenda").click()
-    assert page.get_by_text(
-        "4 van de 5 raden hebben het voorstel aangenomen; Voorschoten heeft nog niet besloten."
-    ).is_visible()
+    expect(
+        page.get_by_text(
+            "4 van de 5 raden hebben het voorstel aangenomen; Voorschoten heeft nog niet besloten."
+        )
+    ).to_be_visible()
     assert_accessible(page, "dossier before Voorschoten decided")
 
     page.get_by_role("row", name="Voorschoten").get_by_role(
         "link", name="Raadsbesluit vastleggen"
     ).click()
-    assert page.get_by_role("heading", level=1).inner_text() == (
+    expect(page.get_by_role("heading", level=1)).to_have_text(
         "Besluit van de gemeenteraad van Voorschoten"
     )
     assert_accessible(page, "decision form")
@@ -65,18 +67,22 @@ def test_editor_records_that_her_council_rejected_and_the_dossier_shows_the_dive
     page.locator("#id_documenten-0-result").select_option(label="verworpen")
     page.get_by_role("button", name="Opslaan").click()
 
-    assert page.get_by_role("status").inner_text() == "Het besluit van Voorschoten is vastgelegd."
-    assert page.get_by_text(
-        "4 van de 5 raden hebben het voorstel aangenomen; Voorschoten heeft het verworpen."
-    ).is_visible()
-    assert page.get_by_text(
-        "Alleen Leiden, Leiderdorp, Oegstgeest en Zoeterwoude doen mee aan actie "
-        "“Regionale woningbouwcoalitie”; Voorschoten verwierp het voorstel."
-    ).is_visible()
+    expect(page.get_by_role("status")).to_have_text("Het besluit van Voorschoten is vastgelegd.")
+    expect(
+        page.get_by_text(
+            "4 van de 5 raden hebben het voorstel aangenomen; Voorschoten heeft het verworpen."
+        )
+    ).to_be_visible()
+    expect(
+        page.get_by_text(
+            "Alleen Leiden, Leiderdorp, Oegstgeest en Zoeterwoude doen mee aan actie "
+            "“Regionale woningbouwcoalitie”; Voorschoten verwierp het voorstel."
+        )
+    ).to_be_visible()
     row = page.get_by_role("row", name="Voorschoten")
     assert row.get_by_role("link", name="Minder hoogbouw langs de Vliet").count() == 0  # no URL
-    assert row.get_by_text("Minder hoogbouw langs de Vliet — verworpen").is_visible()
-    assert row.get_by_role("link", name="Regionale woonagenda 2026-2030").is_visible()
+    expect(row.get_by_text("Minder hoogbouw langs de Vliet — verworpen")).to_be_visible()
+    expect(row.get_by_role("link", name="Regionale woonagenda 2026-2030")).to_be_visible()
     assert_accessible(page, "dossier with the divergence")
 
     # Another municipality's decision is not hers to change.

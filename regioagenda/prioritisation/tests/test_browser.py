@@ -2,7 +2,7 @@ import datetime
 
 import pytest
 from django.utils import timezone
-from playwright.sync_api import Page
+from playwright.sync_api import Page, expect
 
 from conftest import make_user
 from regioagenda.accounts.models import Membership
@@ -49,11 +49,13 @@ def test_editor_casts_a_ballot_and_everyone_reads_the_outcome_after_closing(
     for position, place in enumerate([2, 1, 4, 3]):
         page.locator(f"#id_kandidaat_{position + 1}").fill(str(place))
     page.get_by_role("button", name="Stembiljet indienen").click()
-    assert page.get_by_text("Het blijft geheim tot de ronde sluit").is_visible()
-    assert page.get_by_text("Oegstgeest: gestemd op").is_visible()
+    expect(page.get_by_text("Het blijft geheim tot de ronde sluit")).to_be_visible()
+    expect(page.get_by_text("Oegstgeest: gestemd op")).to_be_visible()
 
     Round.objects.filter(pk=round.pk).update(deadline=timezone.now() - datetime.timedelta(hours=1))
     visit(page, f"{live_server.url}{round.get_absolute_url()}")
-    assert page.get_by_role("heading", name="Uitslag volgens de vastgelegde telregel").is_visible()
-    assert page.get_by_text("Raadsbesluit Oegstgeest 2026/31").is_visible()
+    expect(
+        page.get_by_role("heading", name="Uitslag volgens de vastgelegde telregel")
+    ).to_be_visible()
+    expect(page.get_by_text("Raadsbesluit Oegstgeest 2026/31")).to_be_visible()
     assert_accessible(page, "closed round with its outcome")

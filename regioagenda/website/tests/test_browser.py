@@ -4,7 +4,7 @@ Run once, on SQLite (`-m browser`); they need Debian's chromium at /usr/bin/chro
 """
 
 import pytest
-from playwright.sync_api import Page
+from playwright.sync_api import Page, expect
 
 from conftest import make_user
 from regioagenda.accounts.models import Membership
@@ -44,7 +44,7 @@ def test_resident_reads_every_public_page_type_without_accessibility_errors(
 
 def test_resident_who_mistypes_an_address_gets_a_helpful_404(page: Page, live_server, region):
     visit(page, live_server.url + "/onderwerpen/bestaat-niet/", status=404)
-    assert page.get_by_role("heading", level=1).inner_text() == "Pagina niet gevonden"
+    expect(page.get_by_role("heading", level=1)).to_have_text("Pagina niet gevonden")
     page.get_by_role("link", name="Naar de thema's").click()
     assert page.url == live_server.url + "/themas/"
     assert_accessible(page, "404")
@@ -79,10 +79,10 @@ def test_expat_switches_to_english_and_back(page: Page, live_server, region):
     visit(page, live_server.url + "/themas/wonen-en-groen/")
     page.get_by_role("link", name="English").click()
     assert page.url == live_server.url + "/en/themas/wonen-en-groen/"
-    assert page.get_by_role("heading", level=1).inner_text() == "Housing and green space"
+    expect(page.get_by_role("heading", level=1)).to_have_text("Housing and green space")
     assert page.locator("html").get_attribute("lang") == "en"
     page.get_by_role("link", name="Nederlands").click()
-    assert page.get_by_role("heading", level=1).inner_text() == "Wonen en groen"
+    expect(page.get_by_role("heading", level=1)).to_have_text("Wonen en groen")
 
 
 def test_editor_logs_in_edits_their_municipality_and_sees_the_history(
@@ -98,21 +98,21 @@ def test_editor_logs_in_edits_their_municipality_and_sees_the_history(
 
     visit(page, live_server.url + "/inloggen/")
     log_in(page, "redacteur-zoeterwoude", "niet-goed", button="Inloggen")
-    assert page.get_by_role("alert").is_visible()
+    expect(page.get_by_role("alert")).to_be_visible()
     assert_accessible(page, "login with an error")
 
     log_in(page, "redacteur-zoeterwoude", "een-lang-testwachtwoord", button="Inloggen")
-    assert page.get_by_role("heading", level=1).inner_text() == "Mijn account"
+    expect(page.get_by_role("heading", level=1)).to_have_text("Mijn account")
     assert_accessible(page, "profile")
 
     visit(page, live_server.url + "/gemeenten/zoeterwoude/bewerken/")
     assert_accessible(page, "edit form")
     page.locator("#id_summary").fill("Weids, groen en ondernemend.")
     page.get_by_role("button", name="Opslaan").click()
-    assert page.get_by_role("status").inner_text() == "De wijzigingen zijn opgeslagen."
-    assert page.get_by_text("Weids, groen en ondernemend.").first.is_visible()
-    assert page.get_by_role("heading", name="Geschiedenis").is_visible()
-    assert page.get_by_role("cell", name="redacteur-zoeterwoude").is_visible()
+    expect(page.get_by_role("status")).to_have_text("De wijzigingen zijn opgeslagen.")
+    expect(page.get_by_text("Weids, groen en ondernemend.").first).to_be_visible()
+    expect(page.get_by_role("heading", name="Geschiedenis")).to_be_visible()
+    expect(page.get_by_role("cell", name="redacteur-zoeterwoude")).to_be_visible()
     assert_accessible(page, "municipality with history")
 
     visit(page, live_server.url + "/gemeenten/leiden/bewerken/", status=403)
@@ -136,11 +136,11 @@ def test_coordinator_edits_a_theme_in_the_back_office(page: Page, live_server, r
     assert_accessible(page, "admin change form")
     page.get_by_label("Ambitie:", exact=True).fill("Overal goed bereikbaar.")
     page.get_by_role("button", name="Opslaan", exact=True).click()
-    assert page.get_by_text("met succes gewijzigd").first.is_visible()
+    expect(page.get_by_text("met succes gewijzigd").first).to_be_visible()
 
     visit(page, live_server.url + "/themas/bereikbaarheid/")
-    assert page.get_by_text("Overal goed bereikbaar.").first.is_visible()
-    assert page.get_by_role("cell", name="coordinator-browser").first.is_visible()
+    expect(page.get_by_text("Overal goed bereikbaar.").first).to_be_visible()
+    expect(page.get_by_role("cell", name="coordinator-browser").first).to_be_visible()
 
 
 def test_editor_puts_an_action_on_the_agenda_and_a_partner_reports_progress(
@@ -172,14 +172,14 @@ def test_editor_puts_an_action_on_the_agenda_and_a_partner_reports_progress(
     page.get_by_label("Trekker").select_option(label="Leiden")
     page.get_by_role("checkbox", name="Oegstgeest").check()
     page.get_by_role("button", name="Opslaan").click()
-    assert page.get_by_role("heading", level=1).inner_text() == "Gezamenlijke fietsroute Oude Rijn"
+    expect(page.get_by_role("heading", level=1)).to_have_text("Gezamenlijke fietsroute Oude Rijn")
     assert_accessible(page, "action page")
 
     page.get_by_role("link", name="Status wijzigen").click()
     assert_accessible(page, "status form")
     page.get_by_label("Nieuwe status").select_option(label="in uitvoering")
     page.get_by_role("button", name="Opslaan").click()
-    assert page.get_by_text("Status: in uitvoering").is_visible()
+    expect(page.get_by_text("Status: in uitvoering")).to_be_visible()
 
     page.get_by_role("button", name="Uitloggen").click()
     visit(page, live_server.url + "/inloggen/")
@@ -192,8 +192,8 @@ def test_editor_puts_an_action_on_the_agenda_and_a_partner_reports_progress(
     page.get_by_label("Percentage gereed").fill("35")
     page.get_by_label("Voortgang", exact=True).fill("Tracé in Oegstgeest verkend.")
     page.get_by_role("button", name="Vastleggen").click()
-    assert page.get_by_text("Voortgang: 35%").is_visible()
-    assert page.get_by_text("Tracé in Oegstgeest verkend.").is_visible()
+    expect(page.get_by_text("Voortgang: 35%")).to_be_visible()
+    expect(page.get_by_text("Tracé in Oegstgeest verkend.")).to_be_visible()
 
     for path in [
         "/uitvoeringsagenda/vastgelopen/",
