@@ -10,6 +10,8 @@ from regioagenda.accounts.predicates import (
     is_administrator,
     is_coordinator,
     is_coordinator_of_its_region,
+    is_editor,
+    is_editor_of_its_municipality,
     is_staff_member,
 )
 
@@ -25,6 +27,7 @@ for model in (
     "governingbody",
     "representative",
     "bodydocument",
+    "budgetrequest",
 ):
     rules.add_perm(f"registry.view_{model}", is_staff_member)
     rules.add_perm(f"registry.add_{model}", is_coordinator | is_administrator)
@@ -33,3 +36,13 @@ for model in (
 
 rules.add_rule("registry.view_joint_body", rules.always_allow)
 rules.add_rule("registry.change_joint_body", may_keep_register)
+
+
+# A council's view on a budget is recorded by that municipality's editors or the coordinator.
+may_record_budget_view = may_keep_register | is_editor_of_its_municipality
+
+rules.add_perm("registry.view_budgetview", is_staff_member)
+rules.add_perm("registry.add_budgetview", is_coordinator | is_editor | is_administrator)
+rules.add_perm("registry.change_budgetview", may_record_budget_view)
+rules.add_perm("registry.delete_budgetview", may_record_budget_view)
+rules.add_rule("registry.record_budget_view", may_record_budget_view)
