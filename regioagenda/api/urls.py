@@ -21,9 +21,11 @@ from regioagenda.api.problems import (
     rejected,
     validation_error,
 )
+from regioagenda.competences.api import router as competences_router
 from regioagenda.cooperation.api import router as cooperation_router
 from regioagenda.core.concurrency import EditConflict
 from regioagenda.dossiers.api import router as dossiers_router
+from regioagenda.initiatives.api import router as initiatives_router
 from regioagenda.prioritisation.api import router as prioritisation_router
 from regioagenda.regions.api import router as regions_router
 from regioagenda.registry.api import router as registry_router
@@ -108,3 +110,5 @@ api.add_router("", prioritisation_router)
 api.add_router("", dossiers_router)
 api.add_router("", registry_router)
 api.add_router("", cooperation_router)
+api.add_router("", competences_router)
+api.add_router("", initiatives_router)

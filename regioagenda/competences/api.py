@@ -1,0 +1,5 @@
+"""The API of the Bevoegdheden."""
+
+from ninja import Router
+
+router = Router(tags=["Bevoegdheden"])

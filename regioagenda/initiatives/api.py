@@ -1,0 +1,5 @@
+"""The API of the Initiatieven."""
+
+from ninja import Router
+
+router = Router(tags=["Initiatieven"])
