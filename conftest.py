@@ -3,7 +3,11 @@
 from pathlib import Path
 
 import pytest
+from django.apps import apps
 from django.conf import settings as django_settings
+from django.core.management.color import no_style
+from django.db import connection
+from django.db.models import Model
 from django.utils import translation
 
 from regioagenda.accounts.models import Membership, User
@@ -17,14 +21,50 @@ LEIDSE_REGIO = Path(__file__).parent / "regioagenda" / "data" / "regions" / "lei
 KUSTREGIO = Path(__file__).parent / "regioagenda" / "vision" / "tests" / "data" / "kustregio"
 
 
+# The apps whose rows a region folder fills. Loading the Leidse regio validates and writes ~600
+# rows one by one (several seconds); once per test process is enough: after the first load the
+# rows are kept and later tests insert copies in bulk.
+DATA_SET_APPS = ("regions", "vision", "registry", "competences")
+_loaded_rows: dict[Path, list[tuple[type[Model], list[Model]]]] = {}
+
+
+def _data_set_models() -> list[type[Model]]:
+    return [
+        model
+        for label in DATA_SET_APPS
+        for model in apps.get_app_config(label).get_models(include_auto_created=True)
+    ]
+
+
+def loaded_region(folder: Path) -> Region:
+    """The region of `folder`, in a database that held no region before."""
+    rows = _loaded_rows.get(folder)
+    if rows is not None and not Region.objects.exists():
+        # Foreign keys are checked at commit on SQLite and PostgreSQL, so order does not matter.
+        for model, instances in rows:
+            model._base_manager.bulk_create(instances)
+        models = [model for model, _ in rows]
+        with connection.cursor() as cursor:
+            for statement in connection.ops.sequence_reset_sql(no_style(), models):
+                cursor.execute(statement)
+        return Region.objects.get()
+    was_empty = not Region.objects.exists()
+    region = load_region(folder).region
+    if was_empty:
+        _loaded_rows[folder] = [
+            (model, list(model._base_manager.all())) for model in _data_set_models()
+        ]
+    return region
+
+
 @pytest.fixture
 def leidse_regio(db) -> Region:
-    return load_region(LEIDSE_REGIO).region
+    return loaded_region(LEIDSE_REGIO)
 
 
 @pytest.fixture
 def kustregio(db) -> Region:
-    return load_region(KUSTREGIO).region
+    return loaded_region(KUSTREGIO)
 
 
 def make_user(username: str, role: str | None = None, password: str | None = None, **scope) -> User:
