@@ -1,5 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from regioagenda.competences import views
 
 app_name = "competences"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.question, name="question"),
+    path("register/", views.register, name="register"),
+]

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from regioagenda.core.models import VersionedModel
 
 
-class Status(models.TextChoices):
+class InitiativeStatus(models.TextChoices):
     SUBMITTED = "ingediend", _("ingediend, wacht op moderatie")
     PUBLISHED = "gepubliceerd", _("gepubliceerd")
     FORWARDED = "doorgestuurd", _("doorgestuurd")
@@ -25,6 +25,9 @@ class Status(models.TextChoices):
     CLOSED = "afgesloten", _("afgesloten")
     REJECTED = "afgewezen", _("niet gepubliceerd")
 
+
+# The API names its enums after their class: "Status" alone would clash with the actions'.
+Status = InitiativeStatus
 
 PUBLIC_STATUSES = [
     Status.PUBLISHED,
