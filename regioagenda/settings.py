@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "regioagenda.cooperation",
     "regioagenda.competences",
     "regioagenda.initiatives",
+    "regioagenda.monitor",
     "regioagenda.website",
     "regioagenda.api",
 ]
@@ -192,6 +193,13 @@ STATICFILES_DIRS = [
     ("voorbeeld", _node / "@nl-design-system-unstable" / "voorbeeld-design-tokens" / "dist"),
     ("fonts/noto-sans", _node / "@fontsource" / "noto-sans" / "files"),
     ("fonts/noto-serif", _node / "@fontsource" / "noto-serif" / "files"),
+    # Charts: Vega-Lite through vega-embed, with the CSP-safe expression interpreter (an ES
+    # module that imports vega-util; pages map both names in an import map).
+    ("vega", _node / "vega" / "build"),
+    ("vega-lite", _node / "vega-lite" / "build"),
+    ("vega-embed", _node / "vega-embed" / "build"),
+    ("vega-interpreter", _node / "vega-interpreter" / "build"),
+    ("vega-util", _node / "vega-util" / "build"),
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -5,10 +5,13 @@ from django.contrib import admin
 from rules.contrib.admin import ObjectPermissionsModelAdmin
 
 from regioagenda.accounts.predicates import roles_of
-from regioagenda.core.admin import VersionCheckedAdmin
+from regioagenda.core.admin import VersionCheckedAdmin, VersionCheckedForm
 from regioagenda.regions.models import Municipality, Region
+from regioagenda.registry.budgets import request_problems, view_problems
 from regioagenda.registry.models import (
     BodyDocument,
+    BudgetRequest,
+    BudgetView,
     Contribution,
     GoverningBody,
     JointBody,
@@ -138,3 +141,59 @@ class GoverningBodyAdmin(ObjectPermissionsModelAdmin):
     list_display = ["body", "kind", "name"]
     list_select_related = ["body"]
     inlines = [RepresentativeInline]
+
+
+class BudgetViewFormSet(forms.BaseInlineFormSet):
+    """A council's view: only from a council that took part in the budget year, and decided
+    after the budget was sent (the same checks as the site form's)."""
+
+    def clean(self) -> None:
+        super().clean()
+        budget_request = self.instance
+        if not budget_request.body_id or not budget_request.sent_on:
+            return
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", None)
+            if not data or data.get("DELETE") or not data.get("municipality"):
+                continue
+            for name, message in view_problems(
+                budget_request, data["municipality"], data.get("decided_on")
+            ).items():
+                form.add_error(name, message)
+
+
+class BudgetViewInline(admin.TabularInline):
+    model = BudgetView
+    formset = BudgetViewFormSet
+    fields = ("municipality", "outcome", "decided_on", "summary", "url")
+    extra = 0
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):  # type: ignore[no-untyped-def]
+        if db_field.name == "municipality":
+            kwargs["queryset"] = Municipality.objects.filter(region__in=_regions_of(request))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class BudgetRequestForm(VersionCheckedForm):
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        for name, message in request_problems(cleaned).items():
+            self.add_error(name, message)
+        return cleaned
+
+
+@admin.register(BudgetRequest)
+class BudgetRequestAdmin(ObjectPermissionsModelAdmin, VersionCheckedAdmin):
+    form = BudgetRequestForm
+    list_display = ["title", "body", "kind", "year", "sent_on", "views_due_on", "adopted_on"]
+    list_filter = ["body__region", "kind", "year"]
+    list_select_related = ["body"]
+    search_fields = ["title", "body__name"]
+    date_hierarchy = "views_due_on"
+    readonly_fields = ["version"]
+    inlines = [BudgetViewInline]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):  # type: ignore[no-untyped-def]
+        if db_field.name == "body":
+            kwargs["queryset"] = JointBody.objects.filter(region__in=_regions_of(request))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)

@@ -3,7 +3,14 @@ from decimal import Decimal
 from typing import Any
 
 from regioagenda.regions.models import Municipality, Region
-from regioagenda.registry.models import Contribution, JointBody, Participation, Source
+from regioagenda.registry.models import (
+    BudgetRequest,
+    BudgetView,
+    Contribution,
+    JointBody,
+    Participation,
+    Source,
+)
 
 
 def make_body(region: Region, slug: str = "testregeling", **values: Any) -> JointBody:
@@ -50,3 +57,45 @@ def contribute(participation: Participation, year: int, amount: str) -> Contribu
     contribution.full_clean()
     contribution.save()
     return contribution
+
+
+def make_budget_request(
+    body: JointBody,
+    *,
+    year: int,
+    sent_on: datetime.date,
+    views_due_on: datetime.date | None = None,
+    **values: Any,
+) -> BudgetRequest:
+    values.setdefault("title", f"Ontwerpbegroting {year}")
+    values.setdefault("kind", BudgetRequest.Kind.DRAFT_BUDGET)
+    budget_request = BudgetRequest(
+        body=body,
+        year=year,
+        sent_on=sent_on,
+        views_due_on=views_due_on or sent_on + datetime.timedelta(weeks=12),
+        **values,
+    )
+    budget_request.full_clean()
+    budget_request.save()
+    return budget_request
+
+
+def decide(
+    budget_request: BudgetRequest,
+    municipality: Municipality,
+    *,
+    decided_on: datetime.date,
+    outcome: str = BudgetView.Outcome.NO_VIEW,
+    **values: Any,
+) -> BudgetView:
+    view = BudgetView(
+        request=budget_request,
+        municipality=municipality,
+        outcome=outcome,
+        decided_on=decided_on,
+        **values,
+    )
+    view.full_clean()
+    view.save()
+    return view

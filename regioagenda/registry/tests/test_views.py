@@ -89,9 +89,10 @@ def test_matrix_shows_each_municipality_against_the_active_bodies(
     assert ">Voorschoten</a></th>" in page
 
 
-def test_main_navigation_links_the_register_before_the_qualities(client: Client, leidse_regio):
+def test_main_navigation_links_the_register_and_who_decides(client: Client, leidse_regio):
     page = client.get("/").content.decode()
-    assert page.index('href="/verbonden-partijen/"') < page.index('href="/kwaliteiten/"')
+    menu = page[page.index('aria-label="Hoofdmenu"') :]
+    assert menu.index('href="/verbonden-partijen/"') < menu.index('href="/wie-beslist/"')
 
 
 @pytest.mark.parametrize("name", ["registry:list", "registry:matrix"])

@@ -18,6 +18,7 @@ UNUSED = [
     "*.cjs",
     "*.mjs",
     "*.d.ts",
+    "*.d.ts.map",
 ]
 
 
