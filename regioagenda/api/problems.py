@@ -78,6 +78,8 @@ def _reason(error: dict[str, Any]) -> str:
         return (
             f"mag hoogstens {error.get('ctx', {}).get('le', error.get('ctx', {}).get('lt'))} zijn"
         )
+    if kind.startswith("date"):
+        return "moet een datum zijn, zoals 2026-01-31"
     if kind == "string_pattern_mismatch":
         return "heeft niet de juiste vorm"
     if kind == "enum":

@@ -26,6 +26,7 @@ from regioagenda.cooperation.api import router as cooperation_router
 from regioagenda.core.concurrency import EditConflict
 from regioagenda.dossiers.api import router as dossiers_router
 from regioagenda.initiatives.api import router as initiatives_router
+from regioagenda.monitor.api import router as monitor_router
 from regioagenda.prioritisation.api import router as prioritisation_router
 from regioagenda.regions.api import router as regions_router
 from regioagenda.registry.api import router as registry_router
@@ -112,3 +113,4 @@ api.add_router("", registry_router)
 api.add_router("", cooperation_router)
 api.add_router("", competences_router)
 api.add_router("", initiatives_router)
+api.add_router("", monitor_router)
