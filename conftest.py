@@ -6,7 +6,7 @@ import pytest
 from django.apps import apps
 from django.conf import settings as django_settings
 from django.core.management.color import no_style
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Model
 from django.utils import translation
 
@@ -21,10 +21,10 @@ LEIDSE_REGIO = Path(__file__).parent / "regioagenda" / "data" / "regions" / "lei
 KUSTREGIO = Path(__file__).parent / "regioagenda" / "vision" / "tests" / "data" / "kustregio"
 
 
-# The apps whose rows a region folder fills. Loading the Leidse regio validates and writes ~600
-# rows one by one (several seconds); once per test process is enough: after the first load the
-# rows are kept and later tests insert copies in bulk.
-DATA_SET_APPS = ("regions", "vision", "registry", "competences")
+# The apps whose rows a region folder fills. Loading the Leidse regio validates and writes ~800
+# rows one by one (several seconds); once per test process is enough: the rows are kept and
+# tests insert copies in bulk.
+DATA_SET_APPS = ("regions", "vision", "registry", "competences", "monitor")
 _loaded_rows: dict[Path, list[tuple[type[Model], list[Model]]]] = {}
 
 
@@ -37,24 +37,38 @@ def _data_set_models() -> list[type[Model]]:
 
 
 def loaded_region(folder: Path) -> Region:
-    """The region of `folder`, in a database that held no region before."""
-    rows = _loaded_rows.get(folder)
-    if rows is not None and not Region.objects.exists():
-        # Foreign keys are checked at commit on SQLite and PostgreSQL, so order does not matter.
+    """The region of `folder`, copied in from the rows kept at the start, or loaded again."""
+    rows = _loaded_rows[folder]
+    slug = next(row.slug for model, instances in rows if model is Region for row in instances)
+    if Region.objects.filter(slug=slug).exists():
+        return load_region(folder).region
+    # Foreign keys are checked at commit on SQLite and PostgreSQL, so within one transaction the
+    # order of the models does not matter (browser tests run without one around them).
+    with transaction.atomic():
         for model, instances in rows:
             model._base_manager.bulk_create(instances)
-        models = [model for model, _ in rows]
         with connection.cursor() as cursor:
-            for statement in connection.ops.sequence_reset_sql(no_style(), models):
+            for statement in connection.ops.sequence_reset_sql(no_style(), _data_set_models()):
                 cursor.execute(statement)
-        return Region.objects.get()
-    was_empty = not Region.objects.exists()
-    region = load_region(folder).region
-    if was_empty:
-        _loaded_rows[folder] = [
-            (model, list(model._base_manager.all())) for model in _data_set_models()
-        ]
-    return region
+    return Region.objects.get(slug=slug)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def region_rows(django_db_setup, django_db_blocker) -> None:
+    """Load the region folders once per test process, before any test can freeze the clock; keep
+    each folder's rows (with keys that do not collide, so that both fit in one test) and roll
+    the load back."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        seen: dict[type[Model], set[object]] = {model: set() for model in _data_set_models()}
+        for folder in (LEIDSE_REGIO, KUSTREGIO):
+            load_region(folder)
+            rows = []
+            for model, keys in seen.items():
+                new = [row for row in model._base_manager.all() if row.pk not in keys]
+                keys.update(row.pk for row in new)
+                rows.append((model, new))
+            _loaded_rows[folder] = rows
+        transaction.set_rollback(True)
 
 
 @pytest.fixture

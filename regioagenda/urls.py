@@ -25,6 +25,7 @@ urlpatterns += i18n_patterns(
     path("samenwerkingsvormen/", include("regioagenda.cooperation.urls")),
     path("wie-beslist/", include("regioagenda.competences.urls")),
     path("initiatieven/", include("regioagenda.initiatives.urls")),
+    path("monitor/", include("regioagenda.monitor.urls")),
     path("", include("regioagenda.website.urls")),
     prefix_default_language=False,
 )

@@ -6,11 +6,15 @@
     qualities.yaml, principles.yaml, agreements.yaml   (optional)
     organisations.csv    partners such as the university or the province (optional)
     joint_bodies.yaml    the register of joint bodies, each fact with its source (optional)
+    policy_domains.yaml, places.csv, competences.yaml
+                         who decides what, where (optional; see regioagenda/competences/dataset.py)
+    monitor/             indicators, targets and figures (optional; see monitor/dataset.py)
 
 Everything is validated before anything is written; errors name the file, the item and the
 field, in Dutch. Loading is one transaction and idempotent: items are matched on their stable
 slug (municipalities on their CBS code), only what changed is saved, and items that left the
-files are removed.
+files are removed (organisations, policy domains, places and competences excepted: those are
+also kept in the back office).
 """
 
 import csv
@@ -18,7 +22,7 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import yaml
 from django.db import models, transaction
@@ -43,6 +47,9 @@ from regioagenda.registry.models import (
     overlaps,
 )
 from regioagenda.vision.models import Agreement, Principle, Quality, Theme, Topic
+
+if TYPE_CHECKING:
+    from regioagenda.competences.dataset import CompetenceData
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
@@ -245,6 +252,7 @@ ERROR_MESSAGES = {
     "url_parsing": "is geen geldig webadres",
     "url_scheme": "is geen geldig webadres (begin met https://)",
     "value_error": "is geen geldig webadres",
+    "enum": "is geen van: {expected}",
 }
 
 PATTERN_HINTS = {
@@ -263,6 +271,8 @@ def _describe(error: dict[str, Any], field_name: str) -> str:
         return error["msg"]
     context = dict(error.get("ctx") or {})
     context.setdefault("hint", PATTERN_HINTS.get(field_name, context.get("pattern", "")))
+    if error["type"] == "enum":
+        context["expected"] = str(context.get("expected", "")).replace("' or '", "', '")
     return template.format(**context)
 
 
@@ -431,6 +441,7 @@ class DataSet:
     agreements: list[ItemSchema]
     organisations: list["OrganisationSchema"]
     joint_bodies: list[JointBodySchema] = field(default_factory=list)
+    competences: "CompetenceData | None" = None
 
 
 def _period(started_on: datetime.date | None, ended_on: datetime.date | None) -> str:
@@ -569,6 +580,23 @@ def read_data_set(folder: Path) -> DataSet:
                 f"'{municipality.region.slug}'."
             )
 
+    # Imported here: the competences module builds on this one's schemas and helpers.
+    from regioagenda.competences.dataset import known_joint_bodies, read_competences
+
+    # The register is checked against the other files only once those are sound.
+    problems_before_register = bool(problems)
+    competences = read_competences(
+        folder,
+        problems,
+        municipality_codes={m.code for m in municipalities},
+        theme_slugs={t.slug for t in themes},
+        topic_slugs={topic.slug for t in themes for topic in t.topics},
+        joint_body_slugs=known_joint_bodies(
+            folder, [b.slug for b in joint_bodies], region.slug if region else ""
+        ),
+        check_references=not problems_before_register,
+    )
+
     if problems or region is None:
         raise DataSetError(problems)
     return DataSet(
@@ -580,6 +608,7 @@ def read_data_set(folder: Path) -> DataSet:
         agreements,
         organisations,
         joint_bodies,
+        competences,
     )
 
 
@@ -816,4 +845,13 @@ def load_region(folder: Path) -> LoadReport:
                 {"theme": theme, **_item_values(topic, topic_position)},
             )
     _load_joint_bodies(writer, region, data.joint_bodies, folder)
+    if data.competences is not None:
+        from regioagenda.competences.dataset import load_competences
+
+        load_competences(writer, region, data.competences)
+    # The monitor's files are read once the region, its municipalities and its themes exist;
+    # a problem there raises inside this transaction, so nothing of the folder is written.
+    from regioagenda.monitor.dataset import load_monitor
+
+    load_monitor(region, folder, report)
     return report

@@ -1,0 +1,5 @@
+"""The API of the monitor."""
+
+from ninja import Router
+
+router = Router(tags=["Monitor"])

@@ -1,0 +1,30 @@
+// Render every Vega-Lite chart of the monitor: an element with data-monitor-chart="<id>" gets
+// its specification from the JSON script with that id (Django's json_script).
+//
+// The Content Security Policy forbids eval, so Vega interprets its expressions from their
+// syntax trees (vega-interpreter) instead of compiling them to functions; vega-embed must not
+// inject its <style> (defaultStyle: false) nor a tooltip style (tooltip: false), and shows no
+// export menu. The table beside each chart carries the same facts without JavaScript.
+// (The same approach as registry/chart.js.)
+import { expressionInterpreter } from "vega-interpreter";
+
+const options = {
+  mode: "vega-lite",
+  renderer: "svg",
+  actions: false,
+  defaultStyle: false,
+  tooltip: false,
+  ast: true,
+  expr: expressionInterpreter,
+};
+
+for (const element of document.querySelectorAll("[data-monitor-chart]")) {
+  const source = document.getElementById(element.dataset.monitorChart);
+  if (source === null) {
+    continue;
+  }
+  window
+    .vegaEmbed(element, JSON.parse(source.textContent), options)
+    .then(() => element.classList.add("ra-chart__canvas--rendered"))
+    .catch((error) => console.error(error));
+}
