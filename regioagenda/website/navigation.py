@@ -21,7 +21,11 @@ class NavItem:
 
 MAIN_NAVIGATION = (
     NavItem(_("Home"), "website:home"),
-    NavItem(_("Thema's"), "website:themes", ("website:theme", "website:topic")),
+    NavItem(
+        _("Thema's"),
+        "website:themes",
+        ("website:theme", "website:topic", "website:qualities"),
+    ),
     NavItem(
         _("Gemeenten"),
         "website:municipalities",
@@ -45,13 +49,42 @@ MAIN_NAVIGATION = (
     ),
     NavItem(_("Dossiers"), "dossiers:list", ("dossiers:dossier", "dossiers:record_decision")),
     NavItem(
-        _("Samenwerkingsvormen"),
-        "cooperation:list",
-        ("cooperation:comparison", "cooperation:assess"),
+        _("Monitor"),
+        "monitor:dashboard",
+        ("monitor:indicator", "monitor:imports", "monitor:import"),
     ),
-    NavItem(_("Verbonden partijen"), "registry:list", ("registry:body", "registry:matrix")),
-    NavItem(_("Kwaliteiten"), "website:qualities"),
-    NavItem(_("Samenwerking"), "website:cooperation"),
+    NavItem(
+        _("Verbonden partijen"),
+        "registry:list",
+        (
+            "registry:body",
+            "registry:matrix",
+            "registry:network",
+            "registry:budgets",
+            "registry:budget_add",
+            "registry:budget_edit",
+            "registry:budget_view",
+        ),
+    ),
+    NavItem(
+        _("Wie beslist?"),
+        "competences:question",
+        (
+            "competences:register",
+            "initiatives:list",
+            "initiatives:submit",
+            "initiatives:thanks",
+            "initiatives:moderation",
+            "initiatives:initiative",
+            "initiatives:moderate",
+            "initiatives:record",
+        ),
+    ),
+    NavItem(
+        _("Samenwerking"),
+        "website:cooperation",
+        ("cooperation:list", "cooperation:comparison", "cooperation:assess"),
+    ),
 )
 
 
