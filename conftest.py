@@ -5,7 +5,6 @@ from pathlib import Path
 import pytest
 from django.apps import apps
 from django.conf import settings as django_settings
-from django.core.management.color import no_style
 from django.db import connection, transaction
 from django.db.models import Model
 from django.utils import translation
@@ -26,6 +25,7 @@ KUSTREGIO = Path(__file__).parent / "regioagenda" / "vision" / "tests" / "data" 
 # tests insert copies in bulk.
 DATA_SET_APPS = ("regions", "vision", "registry", "competences", "monitor")
 _loaded_rows: dict[Path, list[tuple[type[Model], list[Model]]]] = {}
+_top_keys: dict[type[Model], int] = {}
 
 
 def _data_set_models() -> list[type[Model]]:
@@ -39,7 +39,7 @@ def _data_set_models() -> list[type[Model]]:
 def loaded_region(folder: Path) -> Region:
     """The region of `folder`, copied in from the rows kept at the start, or loaded again."""
     rows = _loaded_rows[folder]
-    slug = next(row.slug for model, instances in rows if model is Region for row in instances)
+    slug = next(row.slug for _, instances in rows for row in instances if isinstance(row, Region))
     if Region.objects.filter(slug=slug).exists():
         return load_region(folder).region
     # Foreign keys are checked at commit on SQLite and PostgreSQL, so within one transaction the
@@ -47,10 +47,33 @@ def loaded_region(folder: Path) -> Region:
     with transaction.atomic():
         for model, instances in rows:
             model._base_manager.bulk_create(instances)
-        with connection.cursor() as cursor:
-            for statement in connection.ops.sequence_reset_sql(no_style(), _data_set_models()):
-                cursor.execute(statement)
+        _reserve_kept_keys()
     return Region.objects.get(slug=slug)
+
+
+def _reserve_kept_keys() -> None:
+    """Move every table's key counter past the keys kept for all folders, so that a row a test
+    adds never takes the key of a row another folder's copy brings in later."""
+    with connection.cursor() as cursor:
+        for model, top in _top_keys.items():
+            table = connection.ops.quote_name(model._meta.db_table)
+            column = model._meta.pk.column
+            if connection.vendor == "postgresql":
+                cursor.execute(
+                    f"SELECT setval(pg_get_serial_sequence(%s, %s), "  # noqa: S608
+                    f"GREATEST(%s, (SELECT COALESCE(MAX({column}), 1) FROM {table})))",
+                    [model._meta.db_table, column, top],
+                )
+            elif connection.vendor == "sqlite":
+                name = model._meta.db_table
+                cursor.execute(
+                    "UPDATE sqlite_sequence SET seq = MAX(seq, %s) WHERE name = %s", [top, name]
+                )
+                cursor.execute(
+                    "INSERT INTO sqlite_sequence (name, seq) SELECT %s, %s WHERE NOT EXISTS "
+                    "(SELECT 1 FROM sqlite_sequence WHERE name = %s)",
+                    [name, top, name],
+                )
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -68,6 +91,9 @@ def region_rows(django_db_setup, django_db_blocker) -> None:
                 keys.update(row.pk for row in new)
                 rows.append((model, new))
             _loaded_rows[folder] = rows
+        for model, keys in seen.items():
+            if keys and model._meta.pk.get_internal_type() in ("AutoField", "BigAutoField"):
+                _top_keys[model] = max(int(key) for key in keys)  # type: ignore[call-overload]
         transaction.set_rollback(True)
 
 
