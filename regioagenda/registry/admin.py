@@ -6,6 +6,7 @@ from rules.contrib.admin import ObjectPermissionsModelAdmin
 
 from regioagenda.accounts.predicates import roles_of
 from regioagenda.core.admin import VersionCheckedAdmin, VersionCheckedForm
+from regioagenda.core.models import VersionedModel
 from regioagenda.regions.models import Municipality, Region
 from regioagenda.registry.budgets import request_problems, view_problems
 from regioagenda.registry.models import (
@@ -29,6 +30,21 @@ def _regions_of(request: Any) -> Any:
     if roles.administrator:
         return Region.objects.all()
     return Region.objects.filter(pk__in=roles.coordinator_of)
+
+
+class BumpsInlineVersions(admin.ModelAdmin):
+    """Rows changed through an inline get a new version too, so that an edit based on the
+    version before (the API, another change form) is refused rather than overwriting them."""
+
+    def save_formset(self, request: Any, form: Any, formset: Any, change: bool) -> None:
+        instances = formset.save(commit=False)
+        for instance in instances:
+            if instance.pk and isinstance(instance, VersionedModel):
+                instance.version += 1
+            instance.save()
+        for instance in formset.deleted_objects:
+            instance.delete()
+        formset.save_m2m()
 
 
 class ParticipationFormSet(forms.BaseInlineFormSet):
@@ -59,8 +75,10 @@ class SourceInline(admin.TabularInline):
 
 class ParticipationInline(admin.TabularInline):
     model = Participation
+    form = VersionCheckedForm
     formset = ParticipationFormSet
     fields = (
+        "expected_version",
         "municipality",
         "outside_name",
         "outside_code",
@@ -92,7 +110,7 @@ class GoverningBodyInline(admin.TabularInline):
 
 
 @admin.register(JointBody)
-class JointBodyAdmin(ObjectPermissionsModelAdmin, VersionCheckedAdmin):
+class JointBodyAdmin(ObjectPermissionsModelAdmin, BumpsInlineVersions, VersionCheckedAdmin):
     list_display = ["name", "abbreviations", "legal_form", "region", "started_on", "ended_on"]
     list_filter = ["region", "legal_form"]
     search_fields = ["name", "abbreviations", "summary"]
@@ -117,16 +135,18 @@ class JointBodyAdmin(ObjectPermissionsModelAdmin, VersionCheckedAdmin):
 
 class ContributionInline(admin.TabularInline):
     model = Contribution
-    fields = ("year", "amount_eur", "source_title", "source_url")
+    form = VersionCheckedForm
+    fields = ("expected_version", "year", "amount_eur", "source_title", "source_url")
     extra = 0
 
 
 @admin.register(Participation)
-class ParticipationAdmin(ObjectPermissionsModelAdmin):
+class ParticipationAdmin(ObjectPermissionsModelAdmin, BumpsInlineVersions, VersionCheckedAdmin):
     list_display = ["body", "municipality", "outside_name", "started_on", "ended_on"]
     list_filter = ["body__region", "municipality"]
     list_select_related = ["body", "municipality"]
     search_fields = ["body__name", "outside_name", "municipality__name"]
+    readonly_fields = ["version"]
     inlines = [ContributionInline]
 
 
@@ -154,7 +174,12 @@ class BudgetViewFormSet(forms.BaseInlineFormSet):
             return
         for form in self.forms:
             data = getattr(form, "cleaned_data", None)
-            if not data or data.get("DELETE") or not data.get("municipality"):
+            if (
+                not data
+                or not form.has_changed()  # includes rows this user may only see
+                or data.get("DELETE")
+                or not data.get("municipality")
+            ):
                 continue
             for name, message in view_problems(
                 budget_request, data["municipality"], data.get("decided_on")
@@ -164,8 +189,9 @@ class BudgetViewFormSet(forms.BaseInlineFormSet):
 
 class BudgetViewInline(admin.TabularInline):
     model = BudgetView
+    form = VersionCheckedForm
     formset = BudgetViewFormSet
-    fields = ("municipality", "outcome", "decided_on", "summary", "url")
+    fields = ("expected_version", "municipality", "outcome", "decided_on", "summary", "url")
     extra = 0
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):  # type: ignore[no-untyped-def]
@@ -183,7 +209,7 @@ class BudgetRequestForm(VersionCheckedForm):
 
 
 @admin.register(BudgetRequest)
-class BudgetRequestAdmin(ObjectPermissionsModelAdmin, VersionCheckedAdmin):
+class BudgetRequestAdmin(ObjectPermissionsModelAdmin, BumpsInlineVersions, VersionCheckedAdmin):
     form = BudgetRequestForm
     list_display = ["title", "body", "kind", "year", "sent_on", "views_due_on", "adopted_on"]
     list_filter = ["body__region", "kind", "year"]

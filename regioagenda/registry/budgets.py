@@ -18,7 +18,7 @@ from django.db.models import Prefetch
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from regioagenda.core.concurrency import save_with_version_check
+from regioagenda.core.concurrency import EditConflict, save_with_version_check
 from regioagenda.regions.models import Municipality, Region
 from regioagenda.registry.models import BudgetRequest, BudgetView, JointBody, Participation
 
@@ -274,24 +274,43 @@ def record_budget_view(
     *,
     by: Any,
     values: dict[str, Any],
+    expected_version: int | None = None,
 ) -> BudgetView:
-    """Record (or correct) what a council decided on a budget request."""
-    view = (
+    """Record (or correct) what a council decided on a budget request.
+
+    `expected_version` is the version of the stored view the editor corrects, None for a new
+    one. If someone recorded the view in between, or changed it since that version,
+    EditConflict is raised and nothing is saved.
+    """
+    existing = (
         BudgetView.objects.select_for_update()
         .filter(request=budget_request, municipality=municipality)
         .first()
-    ) or BudgetView(request=budget_request, municipality=municipality)
+    )
+    view = existing or BudgetView(request=budget_request, municipality=municipality)
     if not rules.test_rule("registry.record_budget_view", by, view):
         raise PermissionDenied
     if problems := view_problems(budget_request, municipality, values.get("decided_on")):
         raise ValidationError(problems)
-    view.outcome = values["outcome"]
-    view.decided_on = values["decided_on"]
-    view.summary = values.get("summary") or ""
-    view.url = values.get("url") or ""
-    view.full_clean()
-    view.save()
-    return view
+    changes = {
+        "outcome": values["outcome"],
+        "decided_on": values["decided_on"],
+        "summary": values.get("summary") or "",
+        "url": values.get("url") or "",
+    }
+    if existing is None:
+        view = BudgetView(request=budget_request, municipality=municipality, **changes)
+        view.full_clean()
+        view.save()
+        return view
+    if expected_version is None:
+        # Someone recorded this council's view after the editor opened the empty form.
+        changed = [name for name, value in changes.items() if getattr(existing, name) != value]
+        raise EditConflict(existing, changed)
+    return cast(
+        BudgetView,
+        save_with_version_check(existing, expected_version=expected_version, changes=changes),
+    )
 
 
 def requests_for_body(body: JointBody, today: datetime.date) -> list[RequestStatus]:

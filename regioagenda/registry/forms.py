@@ -58,6 +58,9 @@ class BudgetRequestForm(NLDesignFormMixin, forms.ModelForm):
 
 
 class BudgetViewForm(NLDesignFormMixin, forms.ModelForm):
+    # The version of the stored view the editor corrects; empty for a new one.
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
     class Meta:
         model = BudgetView
         fields = ["municipality", "outcome", "decided_on", "summary", "url"]
@@ -80,6 +83,8 @@ class BudgetViewForm(NLDesignFormMixin, forms.ModelForm):
             self.fields["municipality"].initial = municipalities[0]
         if not self.is_bound and not self.instance.pk:
             self.fields["decided_on"].initial = timezone.localdate()
+        if not self.is_bound and self.instance.pk:
+            self.fields["version"].initial = self.instance.version
 
     def _post_clean(self) -> None:
         # `record_budget_view` validates and saves; the request is not a form field.

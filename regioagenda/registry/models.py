@@ -199,7 +199,7 @@ MEMBER_ORDER: list[str | Combinable] = [
 ]
 
 
-class Participation(models.Model):
+class Participation(VersionedModel):
     """One period in which a municipality took part in a body."""
 
     body = models.ForeignKey(
@@ -296,7 +296,7 @@ class Participation(models.Model):
                 raise ValidationError(self.overlap_message(other))
 
 
-class Contribution(models.Model):
+class Contribution(VersionedModel):
     """What a member paid (or was budgeted to pay) the body in one year, in euros."""
 
     participation = models.ForeignKey(
@@ -498,7 +498,7 @@ class BudgetRequest(VersionedModel):
         return self.body.region_id
 
 
-class BudgetView(models.Model):
+class BudgetView(VersionedModel):
     """What one council did with a budget request: its view, or that it gave none."""
 
     class Outcome(models.TextChoices):

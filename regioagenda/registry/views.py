@@ -336,12 +336,19 @@ def budget_view_record(request: HttpRequest, pk: int) -> HttpResponse:
         municipalities=allowed,
         initial={"municipality": chosen} if chosen else None,
     )
+    conflict: EditConflict | None = None
     if request.method == "POST" and form.is_valid():
         municipality = form.cleaned_data["municipality"]
         try:
             view = budgets.record_budget_view(
-                budget_request, municipality, by=request.user, values=form.cleaned_data
+                budget_request,
+                municipality,
+                by=request.user,
+                values=form.cleaned_data,
+                expected_version=form.cleaned_data["version"],
             )
+        except EditConflict as exc:
+            conflict = exc
         except ValidationError as error:
             _add_errors(form, error)
         else:
@@ -351,11 +358,28 @@ def budget_view_record(request: HttpRequest, pk: int) -> HttpResponse:
                 % {"municipality": view.municipality.name},
             )
             return redirect(reverse("registry:budgets"))
+    rows = []
+    if conflict:
+        rows = [
+            {
+                "label": form.fields[name].label,
+                "stored": getattr(conflict.current, name),
+                "submitted": form.cleaned_data.get(name),
+            }
+            for name in conflict.changed_fields
+        ]
     status = budgets.status_of(budget_request, timezone.localdate())
     return render(
         request,
         "registry/budget_view_form.html",
-        {"form": form, "budget_request": budget_request, "status": status},
+        {
+            "form": form,
+            "budget_request": budget_request,
+            "status": status,
+            "conflict": conflict,
+            "conflict_rows": rows,
+        },
+        status=409 if conflict else 200,
     )
 
 

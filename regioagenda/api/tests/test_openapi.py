@@ -40,6 +40,9 @@ def test_openapi_passes_the_nl_api_design_rules_linter(client: Client, settings,
 
 
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
+# Every request with a NUL character is refused before it reaches an operation (400, see
+# core/middleware.py and its test); generating them would only test that refusal again.
+schema.config.generation.update(allow_x00=False)
 
 
 @pytest.fixture

@@ -64,6 +64,7 @@ class BudgetViewOut(ApiSchema):
     decided_on: datetime.date = Field(json_schema_extra={"format": "date"})
     summary: str
     url: str | None = Field(description="Adres van het raadsbesluit.")
+    version: int = Field(description="Versie; stuur die mee bij een correctie.")
     links: BudgetViewLinks
 
     @staticmethod
@@ -321,6 +322,12 @@ class BudgetViewIn(ApiSchema):
     decided_on: IsoDate = Field(json_schema_extra={"format": "date"})
     summary: str = ""
     url: str = Field("", description="Adres van het raadsbesluit.")
+    version: int | None = Field(
+        None,
+        description="Bij een correctie: de versie waarop die is gebaseerd; leeg bij een nieuw "
+        "besluit.",
+        ge=1,
+    )
 
 
 VIEW_PATH = "/budget-requests/{id}/budget-views/{municipality}"
@@ -359,7 +366,13 @@ def put_budget_view(
     budget = get_object_or_404(BudgetRequest.objects.select_related("body"), pk=id)
     council = get_object_or_404(Municipality, code=municipality.upper())
     with audited(request), payload_checks(BudgetView, checks=CHECKED_FIELDS):
-        record_budget_view(budget, council, by=request.user, values=data.model_dump())
+        record_budget_view(
+            budget,
+            council,
+            by=request.user,
+            values=data.model_dump(exclude={"version"}),
+            expected_version=data.version,
+        )
     return _view_of(id, municipality)
 
 

@@ -15,6 +15,7 @@ from regioagenda.api.auth import token_auth
 from regioagenda.api.pagination import Pagination
 from regioagenda.api.schemas import ApiSchema, IsoDate, ItemId
 from regioagenda.api.writing import References, audited, delete, payload_checks, require
+from regioagenda.core.concurrency import save_with_version_check
 from regioagenda.regions.models import Municipality
 from regioagenda.registry.api.routing import (
     CHECKED_FIELDS,
@@ -55,6 +56,7 @@ class ParticipationOut(ApiSchema):
     )
     source_title: str
     source_url: str | None
+    version: int = Field(description="Versie; stuur die mee bij een wijziging.")
     links: ParticipationLinks
 
     @staticmethod
@@ -119,6 +121,10 @@ class ParticipationIn(ApiSchema):
     )
     source_title: str = ""
     source_url: str = ""
+
+
+class ParticipationChange(ParticipationIn):
+    version: int = Field(description="De versie waarop de wijziging is gebaseerd.", ge=1)
 
 
 def _participations() -> QuerySet[Participation]:
@@ -221,22 +227,24 @@ def post_participation(request: HttpRequest, data: ParticipationIn) -> Status[Pa
     by_alias=True,
     auth=token_auth,
     operation_id="updateParticipation",
-    summary="Deelname wijzigen",
+    summary="Deelname wijzigen (met versie)",
 )
 def put_participation(
-    request: HttpRequest, id: Path[ItemId], data: ParticipationIn
+    request: HttpRequest, id: Path[ItemId], data: ParticipationChange
 ) -> Participation:
     participation = get_object_or_404(_participations(), pk=id)
     require(rules.has_perm("registry.change_participation", request.user, participation))
-    for name, value in _participation_values(data).items():
-        setattr(participation, name, value)
-    require(rules.has_perm("registry.change_participation", request.user, participation))
+    values = _participation_values(data)
+    require(
+        rules.has_perm(
+            "registry.change_participation", request.user, Participation(pk=id, **values)
+        )
+    )
     with (
         audited(request),
         payload_checks(Participation, fallback="started_on", checks=CHECKED_FIELDS),
     ):
-        participation.full_clean()
-        participation.save()
+        save_with_version_check(participation, expected_version=data.version, changes=values)
     return get_object_or_404(_participations(), pk=id)
 
 
@@ -275,6 +283,7 @@ class ContributionOut(ApiSchema):
     amount_eur: Decimal = Field(description="Bedrag in euro.")
     source_title: str
     source_url: str | None
+    version: int = Field(description="Versie; stuur die mee bij een wijziging.")
     links: ContributionLinks
 
     @staticmethod
@@ -326,6 +335,10 @@ class ContributionIn(ApiSchema):
     amount_eur: Decimal = Field(description="Bedrag in euro.")
     source_title: str
     source_url: str = ""
+
+
+class ContributionChange(ContributionIn):
+    version: int = Field(description="De versie waarop de wijziging is gebaseerd.", ge=1)
 
 
 def _contributions() -> QuerySet[Contribution]:
@@ -406,17 +419,19 @@ def post_contribution(request: HttpRequest, data: ContributionIn) -> Status[Cont
     by_alias=True,
     auth=token_auth,
     operation_id="updateContribution",
-    summary="Bijdrage wijzigen",
+    summary="Bijdrage wijzigen (met versie)",
 )
-def put_contribution(request: HttpRequest, id: Path[ItemId], data: ContributionIn) -> Contribution:
+def put_contribution(
+    request: HttpRequest, id: Path[ItemId], data: ContributionChange
+) -> Contribution:
     contribution = get_object_or_404(_contributions(), pk=id)
     require(rules.has_perm("registry.change_contribution", request.user, contribution))
-    for name, value in _contribution_values(data).items():
-        setattr(contribution, name, value)
-    require(rules.has_perm("registry.change_contribution", request.user, contribution))
+    values = _contribution_values(data)
+    require(
+        rules.has_perm("registry.change_contribution", request.user, Contribution(pk=id, **values))
+    )
     with audited(request), payload_checks(Contribution, fallback="year", checks=CHECKED_FIELDS):
-        contribution.full_clean()
-        contribution.save()
+        save_with_version_check(contribution, expected_version=data.version, changes=values)
     return get_object_or_404(_contributions(), pk=id)
 
 

@@ -125,6 +125,7 @@ def test_participations_are_filtered_by_body_municipality_and_date(
         "endedOn": None,
         "sourceTitle": "Deelnemerslijst",
         "sourceUrl": "https://example.org/deelnemers",
+        "version": 1,
         "links": {
             "self": f"/api/v1/participations/{outside.pk}",
             "jointBody": "/api/v1/regions/leidse-regio/joint-bodies/testregeling",

@@ -198,10 +198,32 @@ def test_coordinator_adds_and_changes_a_participation(client, leidse_regio, coor
         "put",
         f"/api/v1/participations/{data['id']}",
         key,
-        participation_payload(body, endedOn="2024-01-01"),
+        participation_payload(body, endedOn="2024-01-01", version=data["version"]),
     )
     assert changed.status_code == 200, changed.content
-    assert changed.json()["endedOn"] == "2024-01-01"
+    assert (changed.json()["endedOn"], changed.json()["version"]) == ("2024-01-01", 2)
+
+
+def test_a_participation_change_based_on_an_old_version_is_refused(
+    client, leidse_regio, leiden, coordinator, key_of
+):
+    participation = join(make_body(leidse_regio), leiden, started_on=datetime.date(2020, 1, 1))
+    path = f"/api/v1/participations/{participation.pk}"
+    key = key_of(coordinator)
+    body = participation.body
+    first = call(
+        client, "put", path, key, participation_payload(body, endedOn="2024-01-01", version=1)
+    )
+    assert first.status_code == 200, first.content
+    stale = call(
+        client, "put", path, key, participation_payload(body, endedOn="2025-01-01", version=1)
+    )
+    assert stale.status_code == 409, stale.content
+    assert "ended_on" in stale.json()["detail"]
+    participation.refresh_from_db()
+    assert (participation.ended_on, participation.version) == (datetime.date(2024, 1, 1), 2)
+    unversioned = call(client, "put", path, key, participation_payload(body))
+    assert invalid(unversioned) == {"version": "ontbreekt"}
 
 
 def test_an_overlapping_participation_is_refused_with_the_models_message(
@@ -333,6 +355,7 @@ def test_editor_cannot_change_a_contribution(
         "year": 2024,
         "amountEur": "99",
         "sourceTitle": "Begroting",
+        "version": 1,
     }
     assert call(client, "put", path, key_of(leiden_editor), payload).status_code == 403
     assert call(client, "delete", path, key_of(leiden_editor)).status_code == 403
@@ -340,7 +363,28 @@ def test_editor_cannot_change_a_contribution(
     assert contribution.amount_eur == Decimal("1")
     changed = call(client, "put", path, key_of(coordinator), payload)
     assert changed.status_code == 200, changed.content
-    assert changed.json()["amountEur"] == "99.00"
+    assert (changed.json()["amountEur"], changed.json()["version"]) == ("99.00", 2)
+
+
+def test_a_contribution_change_based_on_an_old_version_is_refused(
+    client, leidse_regio, leiden, coordinator, key_of
+):
+    contribution = contribute(join(make_body(leidse_regio), leiden), 2024, "1")
+    path = f"/api/v1/contributions/{contribution.pk}"
+    key = key_of(coordinator)
+    payload = {
+        "participation": contribution.participation_id,
+        "year": 2024,
+        "sourceTitle": "Begroting",
+        "version": 1,
+    }
+    first = call(client, "put", path, key, {**payload, "amountEur": "2"})
+    assert first.status_code == 200, first.content
+    stale = call(client, "put", path, key, {**payload, "amountEur": "3"})
+    assert stale.status_code == 409, stale.content
+    assert "amount_eur" in stale.json()["detail"]
+    contribution.refresh_from_db()
+    assert (contribution.amount_eur, contribution.version) == (Decimal("2"), 2)
 
 
 # Budget requests and views --------------------------------------------------------------------
@@ -458,14 +502,34 @@ def test_editor_records_and_corrects_their_councils_view(client, budget, leiden_
     assert response.json()["links"]["self"] == view_path(budget)
     view = BudgetView.objects.get()
     assert (view.municipality.code, view.outcome) == ("GM0546", "zienswijze")
-    corrected = call(client, "put", view_path(budget), key, view_payload(outcome="geen-zienswijze"))
+    assert response.json()["version"] == 1
+    corrected = call(
+        client, "put", view_path(budget), key, view_payload(outcome="geen-zienswijze", version=1)
+    )
     assert corrected.status_code == 200, corrected.content
-    assert corrected.json()["outcome"] == "geen-zienswijze"
+    assert (corrected.json()["outcome"], corrected.json()["version"]) == ("geen-zienswijze", 2)
     assert BudgetView.objects.get().outcome == "geen-zienswijze"
     assert {entry.actor for entry in LogEntry.objects.get_for_object(view)} == {leiden_editor}
     assert client.get(view_path(budget)).json()["summary"] == "Zorgen over de kosten."
     assert call(client, "delete", view_path(budget), key).status_code == 204
     assert not BudgetView.objects.exists()
+
+
+def test_a_view_correction_based_on_an_old_or_no_version_is_refused(
+    client, budget, leiden_editor, key_of
+):
+    key = key_of(leiden_editor)
+    assert call(client, "put", view_path(budget), key, view_payload()).status_code == 200
+    first = call(client, "put", view_path(budget), key, view_payload(summary="Eerste", version=1))
+    assert first.status_code == 200, first.content
+    stale = call(client, "put", view_path(budget), key, view_payload(summary="Tweede", version=1))
+    assert stale.status_code == 409, stale.content
+    assert "summary" in stale.json()["detail"]
+    # Without a version the client did not know the view was recorded already.
+    blind = call(client, "put", view_path(budget), key, view_payload(summary="Derde"))
+    assert blind.status_code == 409, blind.content
+    view = BudgetView.objects.get()
+    assert (view.summary, view.version) == ("Eerste", 2)
 
 
 def test_editor_cannot_record_another_councils_view(

@@ -8,9 +8,9 @@ from django.test import Client
 from django.urls import reverse
 
 from conftest import make_user
-from regioagenda.accounts.models import Membership
+from regioagenda.accounts.models import Membership, User
 from regioagenda.regions.models import Municipality
-from regioagenda.registry.models import BudgetRequest, BudgetView
+from regioagenda.registry.models import BudgetRequest, BudgetView, Participation
 from regioagenda.registry.tests.factories import decide, join, make_body, make_budget_request
 
 pytestmark = pytest.mark.django_db
@@ -317,11 +317,49 @@ def test_editor_records_her_councils_view_and_can_correct_it(
         "Het besluit van de raad van Leiden is vastgelegd."
         in client.get(response["Location"]).content.decode()
     )
-    response = client.post(url, _view_data(leiden, outcome=BudgetView.Outcome.NO_VIEW))
+    form = client.get(url + "?gemeente=leiden").content.decode()
+    assert 'name="version" value="1"' in form
+    response = client.post(
+        url + "?gemeente=leiden", _view_data(leiden, outcome=BudgetView.Outcome.NO_VIEW, version=1)
+    )
     assert response.status_code == 302
     view = BudgetView.objects.get(request=budget)
     assert view.municipality == leiden
-    assert view.outcome == BudgetView.Outcome.NO_VIEW
+    assert (view.outcome, view.version) == (BudgetView.Outcome.NO_VIEW, 2)
+
+
+def test_a_correction_based_on_an_old_version_is_refused(
+    client: Client, budget, leiden, leiden_editor
+):
+    decide(budget, leiden, decided_on=datetime.date(2026, 8, 20))
+    client.force_login(leiden_editor)
+    url = reverse("registry:budget_view", args=[budget.pk]) + "?gemeente=leiden"
+    first = client.post(url, _view_data(leiden, summary="Eerste correctie", version=1))
+    assert first.status_code == 302
+    response = client.post(url, _view_data(leiden, summary="Tweede correctie", version=1))
+    assert response.status_code == 409
+    page = response.content.decode()
+    assert "iemand anders heeft dit besluit intussen vastgelegd of gewijzigd" in page
+    assert "Eerste correctie" in page and "Tweede correctie" in page
+    assert 'name="version" value="2"' in page
+    view = BudgetView.objects.get(request=budget)
+    assert (view.summary, view.version) == ("Eerste correctie", 2)
+    # Saving again from the conflict page, now knowing the stored version, is accepted.
+    again = client.post(url, _view_data(leiden, summary="Tweede correctie", version=2))
+    assert again.status_code == 302
+    assert BudgetView.objects.get(request=budget).summary == "Tweede correctie"
+
+
+def test_a_view_recorded_while_the_editor_filled_in_the_empty_form_is_not_overwritten(
+    client: Client, budget, leiden, leiden_editor
+):
+    client.force_login(leiden_editor)
+    url = reverse("registry:budget_view", args=[budget.pk])
+    assert 'name="version"' in client.get(url).content.decode()
+    decide(budget, leiden, decided_on=datetime.date(2026, 8, 20))  # by someone else
+    response = client.post(url, _view_data(leiden))
+    assert response.status_code == 409
+    assert BudgetView.objects.get(request=budget).outcome == BudgetView.Outcome.NO_VIEW
 
 
 def test_coordinator_records_the_view_of_any_council(client: Client, budget, leiden, coordinator):
@@ -430,6 +468,82 @@ def test_coordinator_keeps_budgets_with_views_in_the_back_office(
     data["year"] = 2027
     assert client.post(url, data).status_code == 302
     assert BudgetView.objects.get().municipality == voorschoten
+
+
+def test_a_stale_view_in_the_back_office_is_refused_and_a_saved_one_gets_a_new_version(
+    client: Client, budget, leiden, coordinator
+):
+    view = decide(budget, leiden, decided_on=datetime.date(2026, 8, 20))
+    client.force_login(coordinator)
+    url = reverse("admin:registry_budgetrequest_change", args=[budget.pk])
+    # The coordinator sees the stored views in the inline (Django asks the inline's change
+    # permission without an object); saving the budget leaves them alone.
+    unchanged = {
+        "body": budget.body.pk,
+        "kind": budget.kind,
+        "year": budget.year,
+        "title": budget.title,
+        "sent_on": "2026-07-01",
+        "views_due_on": budget.views_due_on.isoformat(),
+        "expected_version": budget.version,
+        "views-TOTAL_FORMS": 1,
+        "views-INITIAL_FORMS": 1,
+        "views-0-id": view.pk,
+        "views-0-request": budget.pk,
+    }
+    assert client.post(url, unchanged).status_code == 302
+    budget.refresh_from_db()
+    assert BudgetView.objects.get().version == 1
+    client.force_login(User.objects.create_superuser("beheerder", password=None))
+    data = {
+        **unchanged,
+        "expected_version": budget.version,
+        "views-0-expected_version": 1,
+        "views-0-municipality": leiden.pk,
+        "views-0-outcome": BudgetView.Outcome.VIEW,
+        "views-0-decided_on": "2026-08-20",
+        "views-0-summary": "Uit de back office",
+    }
+    assert client.post(url, data).status_code == 302
+    view.refresh_from_db()
+    assert (view.summary, view.version) == ("Uit de back office", 2)
+
+    data.update({"expected_version": budget.version + 1, "views-0-summary": "Verouderd"})
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert "Iemand anders heeft dit item opgeslagen nadat u het opende" in response.content.decode()
+    view.refresh_from_db()
+    assert (view.summary, view.version) == ("Uit de back office", 2)
+
+
+def test_a_stale_participation_in_the_back_office_is_refused(
+    client: Client, body, leiden, coordinator
+):
+    participation = Participation.objects.get(body=body, municipality=leiden)
+    client.force_login(coordinator)
+    url = reverse("admin:registry_participation_change", args=[participation.pk])
+    assert client.get(url).status_code == 200
+    data = {
+        "body": body.pk,
+        "municipality": leiden.pk,
+        "outside_name": "",
+        "outside_code": "",
+        "started_on": "2019-01-01",
+        "ended_on": "",
+        "source_title": "Deelnemerslijst",
+        "source_url": "",
+        "expected_version": participation.version,
+        "contributions-TOTAL_FORMS": 0,
+        "contributions-INITIAL_FORMS": 0,
+    }
+    assert client.post(url, data).status_code == 302
+    participation.refresh_from_db()
+    assert (participation.started_on, participation.version) == (datetime.date(2019, 1, 1), 2)
+    response = client.post(url, {**data, "started_on": "2018-01-01"})
+    assert response.status_code == 200
+    assert "Iemand anders heeft dit item opgeslagen nadat u het opende" in response.content.decode()
+    participation.refresh_from_db()
+    assert participation.started_on == datetime.date(2019, 1, 1)
 
 
 def test_an_adopted_budget_awaits_no_views(client: Client, body):

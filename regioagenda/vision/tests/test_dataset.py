@@ -11,6 +11,7 @@ from conftest import KUSTREGIO, LEIDSE_REGIO
 from regioagenda.competences.models import Competence, Place, PolicyDomain
 from regioagenda.monitor.models import Indicator, Observation, Target
 from regioagenda.regions.models import Municipality, Region
+from regioagenda.registry.models import Contribution, Participation
 from regioagenda.vision.dataset import DataSetError, load_region
 from regioagenda.vision.models import Agreement, Principle, Quality, Theme, Topic
 
@@ -88,6 +89,9 @@ def test_loading_twice_changes_nothing():
     )  # + organisations, joint bodies, the competences register, the monitor
     assert {model: model.objects.count() for model in counts} == counts
     assert LogEntry.objects.count() == log_entries
+    # An unchanged row keeps its version: an editor who opened it meanwhile can still save.
+    assert set(Participation.objects.values_list("version", flat=True)) == {1}
+    assert set(Contribution.objects.values_list("version", flat=True)) <= {1}
 
 
 def test_editing_one_summary_updates_that_item_in_place(copy_of_leidse_regio: Path):
