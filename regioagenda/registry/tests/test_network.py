@@ -102,7 +102,7 @@ def test_page_has_a_text_alternative_and_loads_no_inline_code(network_page):
         '<figcaption class="utrecht-paragraph ra-note" id="netwerk-bijschrift">Netwerkbeeld:'
         in page
     )
-    assert 'src="/static/registry/chart.js"' in page
+    assert 'src="/static/regioagenda/chart.js"' in page
     assert 'src="/static/vega-embed/vega-embed.min.js"' in page
     # The only inline scripts: the JSON data and the import map, which carries the nonce.
     assert page.count("<script>") == 0
