@@ -24,6 +24,13 @@ def test_the_question_form_offers_grouped_domains_and_places_with_labels(
     assert '<optgroup label="Leiden">' in page
     assert '<option value="leiden/BU99990101">Proefwijk › Proefbuurt</option>' in page
     assert 'href="/initiatieven/indienen/"' in page
+    # Every field of a search is optional: marking each one so only adds noise.
+    assert "niet verplicht" not in page
+
+
+def test_a_form_to_fill_in_still_marks_its_optional_fields(client: Client, leidse_regio):
+    page = client.get("/initiatieven/indienen/").content.decode()
+    assert 'class="ra-optional">(niet verplicht)</span>' in page
 
 
 def test_the_answer_names_the_body_its_basis_and_since_when_and_is_bookmarkable(
