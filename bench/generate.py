@@ -123,6 +123,114 @@ def generate(municipalities: int, actions: int, updates: int, seed: int = 2027) 
             )
 
 
+# A national CBS-shaped table for the monitor -------------------------------------------------
+
+NATIONAL_MUNICIPALITIES = 342
+
+
+def national_municipalities(region, total: int = NATIONAL_MUNICIPALITIES) -> list[str]:
+    """The codes of `total` municipalities: the region's own and, in a second region ("rest van
+    Nederland"), invented ones (GM0001…, skipping codes in use) up to `total`.
+
+    The monitor's import accepts municipalities of any region, so a national table can be
+    imported into one region; figures of the others are stored but never shown there."""
+    from regioagenda.regions.models import Municipality, Region
+
+    own = sorted(region.municipalities.values_list("code", flat=True))
+    taken = set(Municipality.objects.values_list("code", flat=True))
+    rest, _ = Region.objects.get_or_create(
+        slug="rest-van-nederland",
+        defaults={
+            "name": "Rest van Nederland",
+            "summary": "De gemeenten buiten de regio, voor de benchmark.",
+            "ambition_title": "Geen",
+            "ambition": "Geen.",
+            "ambition_section": "-",
+            "source_title": "Benchmark",
+            "source_publisher": "Benchmark",
+        },
+    )
+    codes = (f"GM{n:04d}" for n in range(1, 10_000))
+    extra = [code for code in codes if code not in taken][: max(0, total - len(own))]
+    Municipality.objects.bulk_create(
+        Municipality(region=rest, code=code, name=f"Gemeente {code}", slug=code.lower())
+        for code in extra
+    )
+    return own + extra
+
+
+def monitor_indicators(region, measures: int) -> list[str]:
+    """`measures` summed indicators in the region (slugs bench-m01…), for a national table."""
+    from regioagenda.monitor.models import Indicator
+
+    Indicator.objects.bulk_create(
+        Indicator(
+            region=region,
+            slug=f"bench-m{n:02d}",
+            name=f"Benchmaat {n}",
+            definition=f"Maat {n} van de benchmark.",
+            unit="aantal",
+            source_title="CBS StatLine",
+            position=1000 + n,
+        )
+        for n in range(1, measures + 1)
+    )
+    return [f"bench-m{n:02d}" for n in range(1, measures + 1)]
+
+
+def national_table(
+    path: Path,
+    indicators: list[str],
+    codes: list[str],
+    years: range,
+    *,
+    changed: float = 0.0,
+    only: set[str] | None = None,
+    seed: int = 2027,
+) -> int:
+    """Write a CBS-shaped table in the import layout (regioagenda/monitor/importing.py): one
+    figure per indicator, municipality and year. The same seed gives the same values; `changed`
+    is the share of figures given another value (revisions); `only` keeps those codes. Returns
+    the number of rows."""
+    import csv
+
+    from regioagenda.monitor.importing import COLUMNS
+
+    values = random.Random(seed)  # noqa: S311 — test data, not secrets
+    changes = random.Random(seed + 1)  # noqa: S311 — test data, not secrets
+    rows = 0
+    with path.open("w", newline="", encoding="utf-8") as file:
+        writer = csv.writer(file)
+        writer.writerow(COLUMNS)
+        for indicator in indicators:
+            table = f"bench{indicator[-2:]}"
+            url = f"https://opendata.cbs.nl/statline/#/CBS/nl/dataset/{table}"
+            for code in codes:
+                for year in years:
+                    value = values.randint(1_000, 10_000_000) / 10
+                    if changed and changes.random() < changed:
+                        value += 1
+                    if only is not None and code not in only:
+                        continue
+                    writer.writerow(
+                        [
+                            indicator,
+                            code,
+                            f"{year}-01-01",
+                            f"{year}-12-31",
+                            f"{year}JJ00",
+                            f"{value:.1f}",
+                            "CBS StatLine",
+                            table,
+                            url,
+                            "2026-07-02",
+                            "",
+                        ]
+                    )
+                    rows += 1
+    return rows
+
+
 if __name__ == "__main__":
     import os
     import sys

@@ -3,6 +3,9 @@ of its page, assembled from `series` so that the page, its charts and its downlo
 
 For an indicator with a regional rule the headline is the region's value per period; for one
 without (such as jobs at the Bio Science Park) it is the figure of its one named area.
+
+Every function takes the page's `RegionFigures` as `figures=`; without it, it reads the figures
+of the one indicator itself.
 """
 
 import datetime
@@ -17,6 +20,7 @@ from regioagenda.monitor.charts import Sparkline, sparkline
 from regioagenda.monitor.models import Aggregation, Indicator, Observation, Target
 from regioagenda.monitor.series import (
     RegionalValue,
+    RegionFigures,
     TargetStatus,
     current_observations,
     municipal_series,
@@ -28,19 +32,27 @@ from regioagenda.regions.models import Municipality, Region
 Period = tuple[datetime.date, datetime.date, str]
 
 
-def area_observations(indicator: Indicator) -> list[Observation]:
+def area_observations(
+    indicator: Indicator, *, figures: RegionFigures | None = None
+) -> list[Observation]:
     """Current figures of named areas without a CBS code (the Bio Science Park)."""
+    if figures is not None:
+        return figures.of_areas(indicator)
     return list(
         current_observations(indicator).filter(municipality__isnull=True, place__isnull=True)
     )
 
 
 def headline_series(
-    indicator: Indicator, region: Region, areas: list[Observation] | None = None
+    indicator: Indicator,
+    region: Region,
+    areas: list[Observation] | None = None,
+    *,
+    figures: RegionFigures | None = None,
 ) -> list[RegionalValue]:
     if indicator.aggregation != Aggregation.NONE:
-        return regional_series(indicator, region)
-    areas = area_observations(indicator) if areas is None else areas
+        return regional_series(indicator, region, figures=figures)
+    areas = area_observations(indicator, figures=figures) if areas is None else areas
     if len({o.area_key for o in areas}) != 1:
         return []
     return [
@@ -91,13 +103,14 @@ class Tile:
         return next((v for v in self.values if v.value is not None), None)
 
 
-def tile_for(indicator: Indicator, region: Region) -> Tile:
+def tile_for(indicator: Indicator, region: Region, *, figures: RegionFigures | None = None) -> Tile:
     if indicator.no_data_note:
         return Tile(indicator, [], None, None)
-    values = headline_series(indicator, region)
+    figures = figures if figures is not None else RegionFigures.read(region, [indicator])
+    values = headline_series(indicator, region, figures=figures)
     known = [v for v in values if v.value is not None]
     target = main_target(region_targets(indicator), known[-1] if known else None)
-    status = target_status(target, region) if target else None
+    status = target_status(target, region, figures=figures) if target else None
     return Tile(indicator, values, status, sparkline(values))
 
 
@@ -139,17 +152,25 @@ class IndicatorFigures:
         return any(self.municipal.values())
 
 
-def figures_of(indicator: Indicator, region: Region) -> IndicatorFigures:
-    municipal = municipal_series(indicator, region)
-    areas = area_observations(indicator)
-    headline = headline_series(indicator, region, areas)
+def figures_of(
+    indicator: Indicator, region: Region, *, figures: RegionFigures | None = None
+) -> IndicatorFigures:
+    read = figures if figures is not None else RegionFigures.read(region, [indicator])
+    municipal = municipal_series(indicator, region, figures=read)
+    areas = area_observations(indicator, figures=read)
+    headline = headline_series(indicator, region, areas, figures=read)
     targets = list(indicator.targets.select_related("municipality").order_by("year"))
-    figures = IndicatorFigures(
+    for target in targets:
+        # The indicator in hand, so that a status costs no query for it.
+        target.indicator = indicator
+    result = IndicatorFigures(
         indicator=indicator,
         municipal=municipal,
         areas=areas,
         headline=headline,
-        statuses=[target_status(t, region) for t in targets if t.municipality_id is None],
+        statuses=[
+            target_status(t, region, figures=read) for t in targets if t.municipality_id is None
+        ],
         municipal_targets=[t for t in targets if t.municipality_id is not None],
     )
     shown = [o for observations in municipal.values() for o in observations] + areas
@@ -157,21 +178,21 @@ def figures_of(indicator: Indicator, region: Region) -> IndicatorFigures:
     municipal_periods = sorted(
         {(o.period_start, o.period_end, o.period_label) for obs in municipal.values() for o in obs}
     )
-    figures.periods = municipal_periods
+    result.periods = municipal_periods
     for municipality, observations in municipal.items():
         by_period = {(o.period_start, o.period_end, o.period_label): o for o in observations}
-        figures.table.append((municipality, [by_period.get(p) for p in municipal_periods]))
+        result.table.append((municipality, [by_period.get(p) for p in municipal_periods]))
     if municipal_periods:
         last = municipal_periods[-1]
-        figures.comparison_period = last[2]
+        result.comparison_period = last[2]
         index = len(municipal_periods) - 1
-        figures.comparison = [(m, cells[index]) for m, cells in figures.table]
-    figures.sources = sorted(
+        result.comparison = [(m, cells[index]) for m, cells in result.table]
+    result.sources = sorted(
         {Source(o.source_title, o.source_table, o.source_url, o.retrieved_on) for o in shown},
         key=lambda s: (s.title, s.table, s.retrieved_on, s.url),
     )
-    figures.revisions = _revisions(indicator, shown) if periods else []
-    return figures
+    result.revisions = _revisions(indicator, shown) if periods else []
+    return result
 
 
 def _revisions(indicator: Indicator, shown: list[Observation]) -> list[Revision]:

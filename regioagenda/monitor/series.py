@@ -8,6 +8,10 @@ missing, because a sum over four of five municipalities would silently understat
 `target_status` compares the latest figure with a target and its trajectory (a straight line
 from the base year, or a percentage path through milestones) and projects the recent trend to
 the target year with an ordinary least-squares line (`statistics.linear_regression`).
+
+A page that shows many indicators reads their figures once, as `RegionFigures`, and passes it to
+these functions as `figures=`: then its number of queries does not grow with its indicators.
+Without it each function reads what it needs itself.
 """
 
 import datetime
@@ -19,7 +23,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Protocol
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -58,22 +62,106 @@ def current_observations(indicator: Indicator) -> QuerySet[Observation]:
     )
 
 
-def municipal_series(indicator: Indicator, region: Region) -> dict[Municipality, list[Observation]]:
+class RegionFigures:
+    """The current figures of a page's indicators in one region, read in one query.
+
+    Holds the region's municipalities (by name) and, per indicator, its current figures for
+    those municipalities and for named areas (such as the Bio Science Park), ordered by period
+    and area as `current_observations` orders them; figures of districts and of municipalities
+    of other regions are left out, so a national table costs nothing extra. The indicators an
+    indicator is weighted by or computed from are read with it. An indicator not read up front
+    is read when first asked for (one query more), so a page that forgets one stays correct."""
+
+    def __init__(self, region: Region, municipalities: list[Municipality]) -> None:
+        self.region = region
+        self.municipalities = municipalities
+        self._by_pk = {m.pk: m for m in municipalities}
+        self._observations: dict[int, list[Observation]] = {}
+
+    @classmethod
+    def read(cls, region: Region, indicators: Iterable[Indicator]) -> "RegionFigures":
+        figures = cls(region, list(Municipality.objects.filter(region=region).order_by("name")))
+        figures._read(
+            {
+                pk
+                for indicator in indicators
+                for pk in (
+                    indicator.pk,
+                    indicator.weight_id,
+                    indicator.numerator_id,
+                    indicator.denominator_id,
+                )
+                if pk is not None
+            }
+        )
+        return figures
+
+    def _read(self, indicator_pks: set[int]) -> None:
+        wanted = indicator_pks - self._observations.keys()
+        if not wanted:
+            return
+        for pk in wanted:
+            self._observations[pk] = []
+        # The area key says "no district" (a municipality's code, or "gebied:" and a name), so
+        # that the query names no `place`: SQLite would then pick the place index and read every
+        # figure of the country; this way it reads only the region's municipalities'.
+        observations = current(
+            Observation.objects.filter(indicator_id__in=wanted).filter(
+                Q(
+                    municipality__in=self.municipalities,
+                    area_key__in=[m.code for m in self.municipalities],
+                )
+                | Q(municipality__isnull=True, area_key__startswith="gebied:")
+            )
+        ).order_by("indicator_id", "period_start", "period_end", "area_key")
+        for observation in observations:
+            if observation.municipality_id is not None:
+                # Shares the instance, so that `area_name` costs no query per figure.
+                observation.municipality = self._by_pk[observation.municipality_id]
+            self._observations[observation.indicator_id].append(observation)
+
+    def of(self, indicator: Indicator) -> list[Observation]:
+        """The indicator's current figures of the region's municipalities and named areas."""
+        self._read({indicator.pk})
+        observations = self._observations[indicator.pk]
+        for observation in observations:
+            observation.indicator = indicator
+        return observations
+
+    def municipal(self, indicator: Indicator) -> list[Observation]:
+        return [o for o in self.of(indicator) if o.municipality_id is not None]
+
+    def of_municipality(self, indicator: Indicator, municipality_pk: int) -> list[Observation]:
+        return [o for o in self.of(indicator) if o.municipality_id == municipality_pk]
+
+    def of_areas(self, indicator: Indicator) -> list[Observation]:
+        """Figures of named areas without a CBS code."""
+        return [o for o in self.of(indicator) if o.municipality_id is None]
+
+    def holds(self, municipality_pk: int) -> bool:
+        return municipality_pk in self._by_pk
+
+
+def _figures_of(
+    indicator: Indicator, region: Region, figures: RegionFigures | None
+) -> RegionFigures:
+    if figures is None:
+        return RegionFigures.read(region, [indicator])
+    if figures.region.pk != region.pk:
+        raise ValueError(f"figures of {figures.region} asked for {region}")
+    return figures
+
+
+def municipal_series(
+    indicator: Indicator, region: Region, *, figures: RegionFigures | None = None
+) -> dict[Municipality, list[Observation]]:
     """Per municipality of the region (by name; also those without figures), its current
     figures ordered by period."""
-    municipalities = list(Municipality.objects.filter(region=region).order_by("name"))
-    series: dict[Municipality, list[Observation]] = {m: [] for m in municipalities}
-    by_pk = {m.pk: m for m in municipalities}
-    observations = (
-        current_observations(indicator)
-        .filter(municipality__in=municipalities, place__isnull=True)
-        .select_related("indicator")
-    )
-    for observation in observations:
-        municipality = by_pk[observation.municipality_id]  # type: ignore[index]
-        # Shares the instance, so that `area_name` costs no query per figure.
-        observation.municipality = municipality
-        series[municipality].append(observation)
+    figures = _figures_of(indicator, region, figures)
+    series: dict[Municipality, list[Observation]] = {m: [] for m in figures.municipalities}
+    for observation in figures.municipal(indicator):
+        # `municipal` keeps only figures with a municipality.
+        series[observation.municipality].append(observation)  # type: ignore[index]
     return series
 
 
@@ -108,14 +196,11 @@ def _missing_sentence(missing: list[str]) -> str:
 
 
 def _values_by_period(
-    indicator: Indicator, municipalities: list[Municipality]
+    indicator: Indicator, figures: RegionFigures
 ) -> dict[Period, dict[int, Observation]]:
     """Current municipal figures per period, keyed by municipality."""
     values: dict[Period, dict[int, Observation]] = defaultdict(dict)
-    observations = current_observations(indicator).filter(
-        municipality__in=municipalities, place__isnull=True
-    )
-    for observation in observations:
+    for observation in figures.municipal(indicator):
         period = (observation.period_start, observation.period_end)
         values[period][observation.municipality_id] = observation  # type: ignore[index]
     return values
@@ -140,22 +225,25 @@ def _weight_for(
     return min(within, key=lambda o: o.period_start) if within else None
 
 
-def regional_series(indicator: Indicator, region: Region) -> list[RegionalValue]:
+def regional_series(
+    indicator: Indicator, region: Region, *, figures: RegionFigures | None = None
+) -> list[RegionalValue]:
     """The region's value per period by the indicator's rule; incomplete periods have no value."""
     if indicator.aggregation == Aggregation.NONE:
         return []
-    municipalities = list(Municipality.objects.filter(region=region).order_by("name"))
+    figures = _figures_of(indicator, region, figures)
+    municipalities = figures.municipalities
     if not municipalities:
         return []
     names = {m.pk: m.name for m in municipalities}
     if indicator.aggregation == Aggregation.RATIO_OF_SUMS:
-        return _ratio_of_sums(indicator, municipalities, names)
+        return _ratio_of_sums(indicator, figures, names)
 
-    values = _values_by_period(indicator, municipalities)
+    values = _values_by_period(indicator, figures)
     weight = indicator.weight if indicator.aggregation == Aggregation.WEIGHTED_MEAN else None
     if indicator.aggregation == Aggregation.WEIGHTED_MEAN and weight is None:
         return []
-    weights = _values_by_period(weight, municipalities) if weight is not None else {}
+    weights = _values_by_period(weight, figures) if weight is not None else {}
 
     series = []
     for period in sorted(values):
@@ -262,12 +350,13 @@ def _weighted_mean(
 
 
 def _ratio_of_sums(
-    indicator: Indicator, municipalities: list[Municipality], names: dict[int, str]
+    indicator: Indicator, figures: RegionFigures, names: dict[int, str]
 ) -> list[RegionalValue]:
     if indicator.numerator is None or indicator.denominator is None:
         return []
-    numerators = _values_by_period(indicator.numerator, municipalities)
-    denominators = _values_by_period(indicator.denominator, municipalities)
+    municipalities = figures.municipalities
+    numerators = _values_by_period(indicator.numerator, figures)
+    denominators = _values_by_period(indicator.denominator, figures)
     # A percentage is a ratio times a hundred; other units are the plain ratio.
     scale = Decimal(100) if indicator.unit.strip().startswith("%") else Decimal(1)
     series = []
@@ -368,7 +457,9 @@ def status_labels() -> dict[str, str]:
     }
 
 
-def target_figures(target: Target, region: Region) -> list[RegionalValue] | list[Observation]:
+def target_figures(
+    target: Target, region: Region, *, figures: RegionFigures | None = None
+) -> list[RegionalValue] | list[Observation]:
     """The figures a target is measured on, oldest first, only those with a value.
 
     A municipality's target: its own current figures. The region's target: the region's
@@ -376,14 +467,19 @@ def target_figures(target: Target, region: Region) -> list[RegionalValue] | list
     Park), the figures of its one named area."""
     indicator = target.indicator
     if target.municipality_id:
+        if figures is not None and figures.holds(target.municipality_id):
+            return figures.of_municipality(indicator, target.municipality_id)
         return list(
             current_observations(indicator).filter(
                 municipality_id=target.municipality_id, place__isnull=True
             )
         )
+    figures = _figures_of(indicator, region, figures)
     if indicator.aggregation != Aggregation.NONE:
-        return [v for v in regional_series(indicator, region) if v.value is not None]
-    named = list(current_observations(indicator).filter(area_key__startswith="gebied:"))
+        return [
+            v for v in regional_series(indicator, region, figures=figures) if v.value is not None
+        ]
+    named = figures.of_areas(indicator)
     if len({o.area_key for o in named}) != 1:
         return []
     return named
@@ -466,16 +562,28 @@ def _projection(
     return projection, fitted(max(last, target_year)), method
 
 
-def target_status(target: Target, region: Region) -> TargetStatus:
-    """Where the region (or the target's municipality) stands against the target."""
+def target_status(
+    target: Target,
+    region: Region,
+    *,
+    figures: RegionFigures | None = None,
+    until: int | None = None,
+) -> TargetStatus:
+    """Where the region (or the target's municipality) stands against the target; with `until`,
+    where it stood at the end of that year (figures of later periods are left out, so that an
+    annual report says what could be known then)."""
     labels = status_labels()
-    figures: list[Figure] = list(target_figures(target, region))
-    years = _per_year(figures)
+    measured: list[Figure] = [
+        f
+        for f in target_figures(target, region, figures=figures)
+        if until is None or f.period_start.year <= until
+    ]
+    years = _per_year(measured)
     base_value = target.base_value
     if base_value is None and target.base_year is not None:
         base_value = years.get(target.base_year)
     trajectory = trajectory_for(target, base_value)
-    latest = figures[-1] if figures else None
+    latest = measured[-1] if measured else None
     projection, projected, method = _projection(years, target.year)
 
     def result(status: str, explanation: str) -> TargetStatus:

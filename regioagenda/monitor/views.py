@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from regioagenda.monitor import charts, downloads
 from regioagenda.monitor.figures import IndicatorFigures, figures_of, tile_for
 from regioagenda.monitor.models import Aggregation, Indicator, Target
+from regioagenda.monitor.series import RegionFigures
 from regioagenda.regions.current import current_region
 from regioagenda.regions.models import Region
 from regioagenda.vision.models import Theme
@@ -20,7 +21,7 @@ from regioagenda.vision.models import Theme
 
 def dashboard(request: HttpRequest) -> HttpResponse:
     region = current_region()
-    indicators = (
+    indicators = list(
         Indicator.objects.filter(region=region, on_dashboard=True)
         .select_related("weight", "numerator", "denominator")
         .prefetch_related(
@@ -29,11 +30,13 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         )
         .order_by("position", "name")
     )
+    # All the figures of all the tiles in one query, whatever the number of indicators.
+    figures = RegionFigures.read(region, indicators)
     groups: dict[Theme | None, list] = defaultdict(list)
     for indicator in indicators:
         # An indicator of several themes is shown once, under its first.
         theme = next(iter(indicator.themes.all()), None)
-        groups[theme].append(tile_for(indicator, region))
+        groups[theme].append(tile_for(indicator, region, figures=figures))
     themes = sorted(groups, key=lambda theme: (theme is None, theme.position if theme else 0))
     return render(
         request,

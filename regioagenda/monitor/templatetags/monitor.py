@@ -6,6 +6,9 @@
   latest value and the status of its target.
 - `{% figures_for municipality %}`: the municipality's latest figures beside the region's value
   for the same period.
+
+Both read the figures of all their indicators at once (`RegionFigures`), so that a page costs the
+same number of queries however many indicators it shows.
 """
 
 from decimal import Decimal
@@ -17,7 +20,7 @@ from django.utils.formats import number_format
 
 from regioagenda.monitor.figures import headline_series, tile_for
 from regioagenda.monitor.models import Indicator, Target
-from regioagenda.monitor.series import TargetStatus, current_observations
+from regioagenda.monitor.series import RegionFigures, TargetStatus
 from regioagenda.regions.models import Municipality
 
 register = template.Library()
@@ -40,28 +43,37 @@ def _indicators() -> Any:
 @register.inclusion_tag("monitor/includes/indicator_list.html")
 def indicators_for(item: Any) -> dict[str, Any]:
     """The indicators of a theme or a topic (anything with an `indicators` relation)."""
-    indicators = _indicators().filter(pk__in=item.indicators.values("pk")).order_by("position")
+    indicators = list(
+        _indicators().filter(pk__in=item.indicators.values("pk")).order_by("position")
+    )
     region = item.region if hasattr(item, "region") else item.theme.region
-    return {"tiles": [tile_for(indicator, region) for indicator in indicators], "item": item}
+    figures = RegionFigures.read(region, indicators)
+    return {
+        "tiles": [tile_for(indicator, region, figures=figures) for indicator in indicators],
+        "item": item,
+    }
 
 
 @register.inclusion_tag("monitor/includes/municipality_figures.html")
 def figures_for(municipality: Municipality) -> dict[str, Any]:
     """Per indicator with figures for the municipality: its latest figure and the region's."""
     region = municipality.region
+    indicators = list(
+        Indicator.objects.filter(region=region, no_data_note="")
+        .select_related("weight", "numerator", "denominator")
+        .order_by("position")
+    )
+    figures = RegionFigures.read(region, indicators)
     rows = []
-    for indicator in _indicators().filter(region=region, no_data_note="").order_by("position"):
-        own = (
-            current_observations(indicator)
-            .filter(municipality=municipality, place__isnull=True)
-            .last()
-        )
-        if own is None:
+    for indicator in indicators:
+        own_figures = figures.of_municipality(indicator, municipality.pk)
+        if not own_figures:
             continue
+        own = own_figures[-1]
         regional = next(
             (
                 value
-                for value in headline_series(indicator, region)
+                for value in headline_series(indicator, region, figures=figures)
                 if (value.period_start, value.period_end) == (own.period_start, own.period_end)
             ),
             None,

@@ -3,8 +3,11 @@ from decimal import Decimal
 
 import pytest
 
-from regioagenda.monitor.models import Aggregation, Direction, Trajectory
+from regioagenda.competences.models import Place
+from regioagenda.competences.tests.factories import make_place
+from regioagenda.monitor.models import Aggregation, Direction, Indicator, Target, Trajectory
 from regioagenda.monitor.series import (
+    RegionFigures,
     current_observations,
     municipal_series,
     regional_series,
@@ -12,7 +15,7 @@ from regioagenda.monitor.series import (
     trajectory_for,
 )
 from regioagenda.monitor.tests.factories import make_indicator, make_observation, make_target
-from regioagenda.regions.models import Municipality
+from regioagenda.regions.models import Municipality, Region
 
 pytestmark = pytest.mark.django_db
 
@@ -308,6 +311,23 @@ def test_a_trend_that_reaches_the_target_in_time_is_on_track(leidse_regio, munic
     assert "2020–2022" in status.method
 
 
+def test_the_status_until_a_year_leaves_out_later_figures(leidse_regio, municipalities):
+    homes = make_indicator(leidse_regio, "woningen", direction=Direction.UP)
+    for year, total in ((2020, 100), (2021, 101), (2022, 102), (2023, 170)):
+        fill(homes, municipalities, year, dict.fromkeys(POPULATION[2019], total))
+    target = make_target(homes, 2030, 1000, base_year=2020, base_value=500)
+
+    today = target_status(target, leidse_regio)
+    then = target_status(target, leidse_regio, until=2022)
+
+    # With the jump of 2023 the trend reaches the target; before it, it fell short.
+    assert today.status == "op-koers"
+    assert then.status == "niet-op-koers"
+    assert then.latest.value == Decimal(510)
+    assert then.projection[0] == (2022, Decimal(510))
+    assert "2020–2022" in then.method
+
+
 def test_a_trend_that_falls_short_is_off_track(leidse_regio, municipalities):
     homes = make_indicator(leidse_regio, "woningen", direction=Direction.UP)
     for year, total in ((2020, 100), (2021, 101), (2022, 102)):
@@ -465,3 +485,105 @@ def test_a_target_of_a_named_area_is_measured_on_that_area(leidse_regio):
     assert status.latest.value == Decimal(25000)
     assert status.status == "op-koers"
     assert status.projected_value == Decimal(28750)
+
+
+# Figures read once for a page ----------------------------------------------------------------
+
+
+def _other_region() -> Region:
+    region = Region.objects.create(
+        slug="bollenstreek",
+        name="Bollenstreek",
+        summary="Een andere regio.",
+        ambition_title="Bloeien",
+        ambition="Bloeien.",
+        ambition_section="1",
+        source_title="Visie",
+        source_publisher="Bollenstreek",
+    )
+    Municipality.objects.create(region=region, code="GM0575", name="Noordwijk", slug="noordwijk")
+    return region
+
+
+def test_region_figures_hold_the_current_figures_of_the_region_and_its_named_areas(
+    leidse_regio, inhabitants, municipalities
+):
+    leiden = municipalities["GM0546"]
+    noordwijk = Municipality.objects.get(region=_other_region())
+    make_observation(inhabitants, leiden, 2024, 100)
+    make_observation(inhabitants, leiden, 2024, 110, revision=2)
+    make_observation(inhabitants, "Leiden Bio Science Park", 2024, 7)
+    make_observation(inhabitants, noordwijk, 2024, 44000)
+    district = Place.objects.filter(municipality=leiden).first() or make_place(
+        leiden, "WK054699", "Proefwijk"
+    )
+    make_observation(inhabitants, district, 2024, 9)
+
+    figures = RegionFigures.read(leidse_regio, [inhabitants])
+
+    assert [(o.area_name, o.value) for o in figures.of(inhabitants)] == [
+        ("Leiden", Decimal(110)),
+        ("Leiden Bio Science Park", Decimal(7)),
+    ]
+    assert [o.value for o in figures.of_areas(inhabitants)] == [Decimal(7)]
+    assert [o.value for o in figures.of_municipality(inhabitants, leiden.pk)] == [Decimal(110)]
+    assert [m.name for m in figures.municipalities] == [
+        "Leiden",
+        "Leiderdorp",
+        "Oegstgeest",
+        "Voorschoten",
+        "Zoeterwoude",
+    ]
+
+
+def test_with_region_figures_the_series_and_statuses_ask_the_database_nothing(
+    leidse_regio, inhabitants, municipalities, django_assert_num_queries
+):
+    area = make_indicator(leidse_regio, "oppervlakte", name="Oppervlakte", unit="km²")
+    density = make_indicator(
+        leidse_regio,
+        "dichtheid",
+        aggregation=Aggregation.RATIO_OF_SUMS,
+        numerator=inhabitants,
+        denominator=area,
+    )
+    waste = make_indicator(
+        leidse_regio, "restafval", aggregation=Aggregation.WEIGHTED_MEAN, weight=inhabitants
+    )
+    every = {code: 10 for code in municipalities}
+    for year in (2019, 2024):
+        fill(inhabitants, municipalities, year, every)
+        fill(area, municipalities, year, every)
+        fill(waste, municipalities, year, every)
+    make_target(density, 2030, 2, base_year=2019)
+    # As a page reads them: with what they are computed from, and the targets with them.
+    density, waste = (
+        Indicator.objects.select_related("weight", "numerator", "denominator")
+        .filter(pk__in=[density.pk, waste.pk])
+        .order_by("slug")
+    )
+    target = Target.objects.select_related("indicator__numerator", "indicator__denominator").get(
+        indicator=density
+    )
+    # The weight and the ratio's parts are read with the indicators that use them.
+    figures = RegionFigures.read(leidse_regio, [density, waste])
+
+    with django_assert_num_queries(0):
+        ratio = regional_series(target.indicator, leidse_regio, figures=figures)
+        mean = regional_series(waste, leidse_regio, figures=figures)
+        status = target_status(target, leidse_regio, figures=figures)
+        series = municipal_series(inhabitants, leidse_regio, figures=figures)
+
+    # The same as each reads by itself.
+    assert ratio == regional_series(target.indicator, leidse_regio)
+    assert [v.value for v in ratio] == [Decimal(1), Decimal(1)]
+    assert mean == regional_series(waste, leidse_regio)
+    assert [v.value for v in mean] == [Decimal(10), Decimal(10)]
+    assert status.status == target_status(target, leidse_regio).status
+    assert series == municipal_series(inhabitants, leidse_regio)
+
+
+def test_region_figures_of_another_region_are_refused(leidse_regio, inhabitants):
+    figures = RegionFigures.read(_other_region(), [inhabitants])
+    with pytest.raises(ValueError):
+        regional_series(inhabitants, leidse_regio, figures=figures)

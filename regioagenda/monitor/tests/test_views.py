@@ -7,7 +7,9 @@ import json
 from pathlib import Path
 
 import pytest
+from django.db import connection
 from django.template import Context, Template
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from odf.opendocument import load as load_ods
 from odf.table import Table, TableCell, TableRow
@@ -18,7 +20,7 @@ from regioagenda.monitor.downloads import NAMES
 from regioagenda.monitor.models import Aggregation, Indicator
 from regioagenda.monitor.tests.conftest import clear_monitor
 from regioagenda.monitor.tests.factories import make_indicator, make_observation, make_target
-from regioagenda.regions.models import Municipality
+from regioagenda.regions.models import Municipality, Region
 from regioagenda.vision.dataset import LoadReport
 from regioagenda.vision.models import Theme
 
@@ -310,3 +312,130 @@ def test_every_indicator_of_the_data_set_has_a_page_and_downloads(client, data_s
         for fmt in ("csv", "xlsx", "ods"):
             url = reverse("monitor:download", kwargs={"slug": indicator.slug, "format": fmt})
             assert client.get(url).status_code == 200, (indicator.slug, fmt)
+
+
+# What a page costs ---------------------------------------------------------------------------
+
+
+def _queries(client, url: str) -> tuple[int, str]:
+    """The number of queries of a request (after one to warm up) and the page."""
+    client.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return len(queries), response.content.decode()
+
+
+def _more_indicators(region, municipalities, theme, weight, count: int) -> list[Indicator]:
+    """`count` summed indicators with figures and a target, and one of each computed kind
+    (a mean weighted by `weight`, a ratio of two sums), all of `theme`."""
+    made = []
+    for n in range(count):
+        indicator = make_indicator(region, f"extra-{n}", name=f"Extra {n}", position=10 + n)
+        for year in (2022, 2023, 2024):
+            for code, municipality in municipalities.items():
+                make_observation(indicator, municipality, year, 100 + n + int(code[2:]) % 7)
+        make_target(indicator, 2030, 1000, base_year=2022)
+        made.append(indicator)
+    mean = make_indicator(
+        region,
+        "extra-gemiddeld",
+        name="Extra gemiddeld",
+        aggregation=Aggregation.WEIGHTED_MEAN,
+        weight=weight,
+        position=50,
+    )
+    top = make_indicator(region, "extra-teller", name="Extra teller", position=51)
+    bottom = make_indicator(region, "extra-noemer", name="Extra noemer", position=52)
+    ratio = make_indicator(
+        region,
+        "extra-verhouding",
+        name="Extra verhouding",
+        aggregation=Aggregation.RATIO_OF_SUMS,
+        numerator=top,
+        denominator=bottom,
+        unit="%",
+        position=53,
+    )
+    for municipality in municipalities.values():
+        make_observation(mean, municipality, 2026, 7)
+        make_observation(top, municipality, 2026, 3)
+        make_observation(bottom, municipality, 2026, 12)
+    make_target(ratio, 2030, 30, base_year=2026, base_value=20)
+    made += [mean, top, bottom, ratio]
+    for indicator in made:
+        indicator.themes.add(theme)
+    return made
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        reverse("monitor:dashboard"),
+        "/themas/{theme}/",
+        "/gemeenten/leiden/",
+        reverse("monitor:indicator", kwargs={"slug": "inwoners"}),
+    ],
+    ids=["dashboard", "theme", "municipality", "indicator"],
+)
+def test_page_query_count_does_not_grow_with_indicators(
+    client, url, leidse_regio, inhabitants, waste, municipalities
+):
+    theme = inhabitants.themes.get()
+    url = url.format(theme=theme.slug)
+    few, html = _queries(client, url)
+    assert "Inwoners" in html
+
+    _more_indicators(leidse_regio, municipalities, theme, inhabitants, count=6)
+    # More targets of the page's own indicator, measured on the same figures.
+    make_target(inhabitants, 2040, 240000, base_year=2019)
+    make_target(inhabitants, 2045, 250000, base_year=2019)
+    many, html = _queries(client, url)
+
+    if "inwoners" not in url:
+        # The new indicators are on the page (a theme lists them, Leiden has figures for them).
+        assert "Extra 5" in html and "Extra gemiddeld" in html
+    assert many == few
+
+
+def _other_region(size: int) -> list[Municipality]:
+    region = Region.objects.create(
+        slug="bollenstreek",
+        name="Bollenstreek",
+        summary="Een andere regio.",
+        ambition_title="Bloeien",
+        ambition="Bloeien.",
+        ambition_section="1",
+        source_title="Visie",
+        source_publisher="Bollenstreek",
+    )
+    return Municipality.objects.bulk_create(
+        Municipality(region=region, code=f"GM{9100 + n}", name=f"Bol {n}", slug=f"bol-{n}")
+        for n in range(size)
+    )
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        reverse("monitor:dashboard"),
+        reverse("monitor:indicator", kwargs={"slug": "inwoners"}),
+        "/gemeenten/leiden/",
+    ],
+    ids=["dashboard", "indicator", "municipality"],
+)
+def test_page_query_count_does_not_grow_with_municipalities_outside_the_region(
+    client, url, leidse_regio, inhabitants
+):
+    few, html = _queries(client, url)
+    assert "220.726" in html
+
+    # A national table: the same indicator with figures for the municipalities of another region.
+    for municipality in _other_region(40):
+        for year in POPULATION:
+            make_observation(inhabitants, municipality, year, 50000)
+    many, html = _queries(client, url)
+
+    assert many == few
+    assert "220.726" in html  # still the sum of the Leidse regio alone
+    assert "Bol 1" not in html
