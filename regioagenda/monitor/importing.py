@@ -2,6 +2,7 @@
 
     read_rows(file, file_name)   a CSV or XLSX file in the documented layout → rows, problems
     import_rows(region, rows)    validate every row, then write them all in one transaction
+    record_observation(o, by=u)  one figure from a form or the API, by the same revision rule
 
 The file layout (one figure a row, a header row first; CSV in UTF-8 with a comma or a
 semicolon between the columns, or the first sheet of an XLSX workbook):
@@ -62,6 +63,8 @@ CODE_LIKE = re.compile(r"^(GM|WK|BU)\d+$", re.IGNORECASE)
 # Observation.value holds 20 digits, 6 after the point.
 VALUE_PLACES = Decimal("0.000001")
 VALUE_LIMIT = Decimal(10) ** 14
+# SQLite keeps a decimal as a double: a figure with more digits would come back changed.
+SIGNIFICANT_DIGITS = 15
 BATCH_SIZE = 2000
 # A report lists at most this many changes; the counts always cover all of them.
 MAX_CHANGES = 1000
@@ -407,6 +410,12 @@ def _validate(
             )
         elif abs(row.value) >= VALUE_LIMIT:
             problems.append(where("waarde") + _("'%(value)s' is te groot.") % {"value": row.value})
+        elif too_precise(row.value):
+            problems.append(
+                where("waarde")
+                + _("'%(value)s' heeft te veel cijfers (hoogstens %(digits)d).")
+                % {"value": row.value, "digits": SIGNIFICANT_DIGITS}
+            )
         if row.period_start > today:
             problems.append(
                 where("periode_begin")
@@ -468,6 +477,16 @@ def _current_values(
         if known is None or revision > known[0]:
             latest[key] = (revision, value)
     return latest
+
+
+def next_revision(known: tuple[int, Decimal] | None, value: Decimal) -> int | None:
+    """The revision a figure with this value becomes, given the current (revision, value) of the
+    same figure; None when the value is the current one already and nothing is to be written."""
+    if known is None:
+        return 1
+    if known[1] == value:
+        return None
+    return known[0] + 1
 
 
 def _format(value: Decimal) -> str:
@@ -567,10 +586,10 @@ def import_rows(
             area = areas[row.area.strip()]
             value = row.value.quantize(VALUE_PLACES)
             known = current.get((indicator.pk, area.key, row.period_start, row.period_end))
-            if known is not None and known[1] == value:
+            revision = next_revision(known, value)
+            if revision is None:
                 result.unchanged += 1
                 continue
-            revision = 1 if known is None else known[0] + 1
             if known is None:
                 result.created += 1
                 change = f"+ {indicator.name} — {area.name} — {row.period_label}: {_format(value)}"
@@ -613,3 +632,58 @@ def import_rows(
     if progress is not None:
         progress(total * 2, total * 2)
     return result
+
+
+def too_precise(value: Decimal) -> bool:
+    """Whether the value, rounded to the places we keep, has more digits than every database
+    gives back unchanged."""
+    digits = value.quantize(VALUE_PLACES).normalize().as_tuple().digits
+    return len(digits) > SIGNIFICANT_DIGITS
+
+
+@transaction.atomic
+def record_observation(observation: Observation, *, by: Any = None) -> tuple[Observation, bool]:
+    """Record one figure the way an import does, for a form or the API.
+
+    `observation` is unsaved, without a revision. A new figure becomes revision 1; the same value
+    as the current revision changes nothing and returns that one with False; a different value
+    becomes the next revision and the older one stays. The model's checks run first (a refusal
+    is a ValidationError naming the model's fields); the row is saved through the ORM, one at a
+    time, so that the audit log records who wrote it."""
+    value = Decimal(observation.value)
+    if not value.is_finite() or abs(value) >= VALUE_LIMIT:
+        raise ValidationError({"value": _("'%(value)s' is te groot.") % {"value": value}})
+    observation.value = value.quantize(VALUE_PLACES)
+    observation.area_key = observation.compute_area_key()
+    # The revision is not known yet: the constraint that holds it is checked by the database.
+    observation.full_clean(exclude=["revision", "recorded_by"])
+    if observation.retrieved_on > datetime.date.today():
+        raise ValidationError(
+            {
+                "retrieved_on": _("%(value)s ligt in de toekomst.")
+                % {"value": observation.retrieved_on.isoformat()}
+            }
+        )
+    # As in import_rows: whoever records the same figure at the same time waits (on PostgreSQL).
+    list(Indicator.objects.select_for_update().filter(pk=observation.indicator_id))
+    key = (
+        observation.indicator_id,
+        observation.area_key,
+        observation.period_start,
+        observation.period_end,
+    )
+    known = _current_values([observation.indicator_id], {observation.area_key}).get(key)
+    revision = next_revision(known, observation.value)
+    if revision is None:
+        existing = Observation.objects.get(
+            indicator_id=observation.indicator_id,
+            area_key=observation.area_key,
+            period_start=observation.period_start,
+            period_end=observation.period_end,
+            revision=known[0],  # type: ignore[index]  # None only for a new figure
+        )
+        return existing, False
+    observation.revision = revision
+    observation.recorded_by = by if getattr(by, "pk", None) else None
+    observation.save()
+    return observation, True

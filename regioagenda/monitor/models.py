@@ -238,7 +238,9 @@ class Observation(models.Model):
             ),
             models.CheckConstraint(
                 name="observation_period_in_order",
-                violation_error_message=_("Het einde van de periode ligt niet voor het begin."),
+                violation_error_message=_(
+                    "Het einde van de periode mag niet voor het begin liggen."
+                ),
                 condition=Q(period_end__gte=models.F("period_start")),
             ),
             models.UniqueConstraint(
@@ -358,7 +360,7 @@ class Target(VersionedModel):
             ),
             models.CheckConstraint(
                 name="target_after_base_year",
-                violation_error_message=_("Het doeljaar ligt na het basisjaar."),
+                violation_error_message=_("Het doeljaar moet na het basisjaar liggen."),
                 condition=Q(base_year__isnull=True) | Q(year__gt=models.F("base_year")),
             ),
         ]

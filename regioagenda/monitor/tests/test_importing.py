@@ -299,6 +299,11 @@ def test_places_and_named_areas_are_stored_as_their_own_areas(leidse_regio, inha
             "Rij 3, kolom 'waarde': 'twaalf' is geen getal.",
         ),
         (
+            # SQLite would give it back as 1e14, which no longer fits the column.
+            {"value": Decimal("99999999999999.98")},
+            "Rij 3, kolom 'waarde': '99999999999999.98' heeft te veel cijfers (hoogstens 15).",
+        ),
+        (
             {"source_title": ""},
             "Rij 3, kolom 'bron': is leeg.",
         ),

@@ -1,5 +1,0 @@
-"""The API of the monitor."""
-
-from ninja import Router
-
-router = Router(tags=["Monitor"])
