@@ -25,7 +25,6 @@ from regioagenda.agenda.forms import (
     StatusForm,
 )
 from regioagenda.agenda.models import Action, ActionQuerySet, Milestone, StatusChange
-from regioagenda.agenda.pdf import render_pdf
 from regioagenda.agenda.progress import (
     ProgressCalculator,
     attach_progress,
@@ -35,6 +34,7 @@ from regioagenda.agenda.progress import (
 from regioagenda.agenda.report import progress_report
 from regioagenda.agenda.status import change_status
 from regioagenda.core.concurrency import EditConflict
+from regioagenda.core.pdf import render_pdf
 from regioagenda.regions.current import current_region
 from regioagenda.regions.models import Municipality, Region
 from regioagenda.vision.models import Theme, Topic

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from regioagenda.monitor import import_views, views
+from regioagenda.monitor import import_views, report_views, views
 
 app_name = "monitor"
 
@@ -9,6 +9,9 @@ urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("importeren/", import_views.imports, name="imports"),
     path("importeren/<int:pk>/", import_views.import_detail, name="import"),
+    path("jaarverslag/", report_views.report_index, name="reports"),
+    path("jaarverslag/<int:year>/", report_views.report, name="report"),
+    path("jaarverslag/<int:year>/jaarverslag.pdf", report_views.report_pdf, name="report_pdf"),
 ]
 
 urlpatterns += [

@@ -1,8 +1,9 @@
 """Render a page template as a tagged, accessible PDF (PDF/UA-1) with WeasyPrint.
 
 WeasyPrint reads the stylesheets, fonts and images the template links to through a fetcher
-that serves our own static files (found the way `collectstatic` finds them) and refuses every
-other address: a PDF never makes the server fetch from the network.
+that serves our own static files (found the way `collectstatic` finds them) and `data:` URIs
+(self-contained, such as a chart's SVG drawn on the server) and refuses every other address: a
+PDF never makes the server fetch from the network.
 """
 
 import mimetypes
@@ -18,9 +19,12 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 
 class StaticFilesFetcher(URLFetcher):
-    """Answers only for URLs under STATIC_URL, from the static files on disk."""
+    """Answers only for URLs under STATIC_URL, from the static files on disk, and `data:` URIs."""
 
     def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
+        if url.startswith("data:"):
+            # Decoded by urllib's DataHandler: the content is in the URI, nothing is fetched.
+            return super().fetch(url, headers)
         path = unquote(urlsplit(url).path)
         static_url = urlsplit(settings.STATIC_URL).path
         if not path.startswith(static_url):
