@@ -54,5 +54,5 @@ def test_visitor_reads_an_ambition_on_the_dashboard_and_its_charts(page: Page, l
     expect(map_svg.locator("path")).not_to_have_count(0)
     expect(map_svg.locator("text").get_by_text("Wassenaar", exact=True)).to_have_count(1)
     expect(map_svg.locator("text").get_by_text("Zoeterwoude", exact=True)).to_have_count(1)
-    expect(page.get_by_role("table", name="per gemeente in 1 januari 2026")).to_be_visible()
+    expect(page.get_by_role("table", name="per gemeente, 1 januari 2026")).to_be_visible()
     assert_accessible(page, "indicatorpagina")  # includes: no CSP violations, no console errors
