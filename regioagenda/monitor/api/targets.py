@@ -1,7 +1,7 @@
 """Targets: what the region and its municipalities aim for, with where each one stands."""
 
 from decimal import Decimal
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from django.db.models import F, QuerySet
 from django.http import HttpRequest
@@ -19,8 +19,8 @@ from regioagenda.monitor.api.routing import (
     links,
     router,
 )
-from regioagenda.monitor.models import Target
-from regioagenda.monitor.series import target_status
+from regioagenda.monitor.models import Indicator, Target
+from regioagenda.monitor.series import RegionFigures, target_status
 
 StatusCode = Annotated[
     Literal["gehaald", "op-koers", "niet-op-koers", "onbekend"],
@@ -124,8 +124,13 @@ class TargetOut(ApiSchema):
         )
 
     @staticmethod
-    def resolve_status(target: Target) -> TargetStatusOut:
-        status = target_status(target, target.indicator.region)
+    def resolve_status(target: Target, context: Any) -> TargetStatusOut:
+        region = target.indicator.region
+        # One read of the region's figures per request, however many targets the page lists.
+        read = context["request"].__dict__.setdefault("_region_figures", {})
+        if region.pk not in read:
+            read[region.pk] = RegionFigures.read(region, Indicator.objects.filter(region=region))
+        status = target_status(target, region, figures=read[region.pk])
         latest = status.latest
         return TargetStatusOut(
             status=status.status,  # type: ignore[arg-type]  # one of the four codes of series.Status

@@ -477,6 +477,19 @@ def test_targets_filter_by_scope_municipality_and_indicator(client, targets, job
     assert client.get(f"{API}/targets", {"scope": "provincie"}).status_code == 400
 
 
+def test_target_list_query_count_does_not_grow_with_targets(
+    client, leidse_regio, targets, jobs, municipalities
+):
+    with CaptureQueriesContext(connection) as few:
+        assert get_json(client, f"{API}/targets")["count"] == 2
+    make_target(jobs, 2030, 25_000)
+    for code in ("GM0547", "GM0579", "GM0626"):
+        make_target(jobs, 2031, 1_000, municipality=municipalities[code])
+    with CaptureQueriesContext(connection) as many:
+        assert get_json(client, f"{API}/targets")["count"] == 6
+    assert len(many) == len(few)
+
+
 def test_one_target(client, targets):
     regional, _leiden = targets
     data = get_json(client, f"{API}/targets/{regional.pk}")
