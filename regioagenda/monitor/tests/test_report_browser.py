@@ -31,9 +31,7 @@ def test_council_member_reads_the_annual_report_and_opens_its_pdf(page: Page, li
     expect(
         page.get_by_role("figure", name="Lijngrafiek van Inwoners voor de regio").locator("svg")
     ).to_have_count(1)
-    expect(
-        page.get_by_role("table", name="Inwoners per gemeente, 1 januari 2026")
-    ).to_be_visible()
+    expect(page.get_by_role("table", name="Inwoners per gemeente, 1 januari 2026")).to_be_visible()
     assert_accessible(page, "jaarverslag")
 
     link = page.get_by_role("link", name="Jaarverslag 2026 als PDF")
