@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "regioagenda.competences",
     "regioagenda.initiatives",
     "regioagenda.monitor",
+    "regioagenda.proposals",
     "regioagenda.website",
     "regioagenda.api",
 ]
