@@ -199,7 +199,7 @@ class Consistency(models.TextChoices):
     NOT_APPLICABLE = "niet-van-toepassing", _("niet van toepassing")
 
 
-class ImpactCheck(models.Model):
+class ImpactCheck(VersionedModel):
     """One revision of a proposal's regional check; submitted revisions are never changed."""
 
     class State(models.TextChoices):
