@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import rules
+from django.db.models import Q
 
 from regioagenda.accounts.models import Membership
 
@@ -19,6 +20,21 @@ class Roles:
     council_member_of: frozenset[int]
     coordinator_of: frozenset[int]
     partner_of: frozenset[int]
+
+
+def regions_kept_by(user: Any, *, through_municipalities: bool = False) -> Any:
+    """The regions whose lists the user keeps: every region for an administrator, those they
+    coordinate, and with `through_municipalities` also the regions of the municipalities they
+    edit (for lists in which an editor adds their own municipality's rows)."""
+    from regioagenda.regions.models import Region
+
+    roles = roles_of(user)
+    if roles.administrator:
+        return Region.objects.all()
+    kept = Q(pk__in=roles.coordinator_of)
+    if through_municipalities:
+        kept |= Q(municipalities__in=roles.editor_of)
+    return Region.objects.filter(kept).distinct()
 
 
 def roles_of(user: Any) -> Roles:

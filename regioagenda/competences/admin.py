@@ -2,25 +2,18 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin
-from django.db.models import Q
 from rules.contrib.admin import ObjectPermissionsModelAdmin
 
-from regioagenda.accounts.predicates import roles_of
+from regioagenda.accounts.predicates import regions_kept_by, roles_of
 from regioagenda.competences.models import Competence, Place, PolicyDomain
 from regioagenda.core.admin import VersionCheckedAdmin
-from regioagenda.regions.models import Municipality, Region
+from regioagenda.regions.models import Municipality
 from regioagenda.registry.models import JointBody
 from regioagenda.vision.models import Theme, Topic
 
 
 def _regions_of(request: Any) -> Any:
-    """The regions whose register the user keeps: as coordinator, or through a municipality."""
-    roles = roles_of(request.user)
-    if roles.administrator:
-        return Region.objects.all()
-    return Region.objects.filter(
-        Q(pk__in=roles.coordinator_of) | Q(municipalities__in=roles.editor_of)
-    ).distinct()
+    return regions_kept_by(request.user, through_municipalities=True)
 
 
 def _keeps_whole_region(request: Any) -> bool:

@@ -7,20 +7,17 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from rules.contrib.admin import ObjectPermissionsModelAdmin
 
-from regioagenda.accounts.predicates import roles_of
+from regioagenda.accounts.predicates import regions_kept_by
 from regioagenda.agenda.models import Action
 from regioagenda.core.admin import VersionCheckedAdmin, VersionCheckedForm
 from regioagenda.dossiers.models import CouncilDecision, DecisionDocument, Dossier
-from regioagenda.regions.models import Municipality, Region
+from regioagenda.regions.models import Municipality
 from regioagenda.vision.models import Agreement, Topic
 
 
 def _regions_of(request: Any) -> Any:
     """The regions whose dossiers the user keeps (every region for an administrator)."""
-    roles = roles_of(request.user)
-    if roles.administrator:
-        return Region.objects.all()
-    return Region.objects.filter(pk__in=roles.coordinator_of)
+    return regions_kept_by(request.user)
 
 
 class DossierForm(VersionCheckedForm):
