@@ -209,6 +209,10 @@ STORAGES = {
 }
 MEDIA_ROOT = VAR_DIR / "media"
 MEDIA_URL = "/media/"
+# Uploaded proposal documents: larger files are refused before they are read; extraction stops
+# after this many seconds (a last resort beside the page and size caps, see proposals/documents.py).
+PROPOSAL_DOCUMENT_MAX_BYTES = 25 * 1024 * 1024
+PROPOSAL_DOCUMENT_EXTRACT_SECONDS = 60
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
