@@ -23,7 +23,7 @@ KUSTREGIO = Path(__file__).parent / "regioagenda" / "vision" / "tests" / "data" 
 # The apps whose rows a region folder fills. Loading the Leidse regio validates and writes ~800
 # rows one by one (several seconds); once per test process is enough: the rows are kept and
 # tests insert copies in bulk.
-DATA_SET_APPS = ("regions", "vision", "registry", "competences", "monitor")
+DATA_SET_APPS = ("regions", "vision", "registry", "competences", "monitor", "proposals")
 _loaded_rows: dict[Path, list[tuple[type[Model], list[Model]]]] = {}
 _top_keys: dict[type[Model], int] = {}
 

@@ -70,8 +70,15 @@ class DocumentInline(admin.TabularInline):
     model = ProposalDocument
     extra = 0
     # Documents come in through the upload's checks (documents.py), never straight in here.
-    fields = ["name", "media_type", "size", "pages", "has_text", "note", "uploaded_at"]
-    readonly_fields = fields
+    fields = readonly_fields = (
+        "name",
+        "media_type",
+        "size",
+        "pages",
+        "has_text",
+        "note",
+        "uploaded_at",
+    )
     can_delete = True
 
     def has_add_permission(self, request: Any, obj: Any = None) -> bool:
@@ -102,8 +109,7 @@ class ProposalAdmin(ObjectPermissionsModelAdmin, VersionCheckedAdmin):
 class AffectedInline(admin.TabularInline):
     model = AffectedMunicipality
     extra = 0
-    fields = ["name", "code", "effect", "explanation"]
-    readonly_fields = fields
+    fields = readonly_fields = ("name", "code", "effect", "explanation")
 
     def has_add_permission(self, request: Any, obj: Any = None) -> bool:
         return False

@@ -9,6 +9,9 @@
     policy_domains.yaml, places.csv, competences.yaml
                          who decides what, where (optional; see regioagenda/competences/dataset.py)
     monitor/             indicators, targets and figures (optional; see monitor/dataset.py)
+    gazetteer.yaml, terms.yaml
+                         places and curated words for the suggestions of the regional impact
+                         check (optional; see regioagenda/proposals/dataset.py)
 
 Everything is validated before anything is written; errors name the file, the item and the
 field, in Dutch. Loading is one transaction and idempotent: items are matched on their stable
@@ -854,4 +857,7 @@ def load_region(folder: Path) -> LoadReport:
     from regioagenda.monitor.dataset import load_monitor
 
     load_monitor(region, folder, report)
+    from regioagenda.proposals.dataset import load_proposals
+
+    load_proposals(region, folder, report)
     return report

@@ -10,6 +10,7 @@ from django.core.management import CommandError, call_command
 from conftest import KUSTREGIO, LEIDSE_REGIO
 from regioagenda.competences.models import Competence, Place, PolicyDomain
 from regioagenda.monitor.models import Indicator, Observation, Target
+from regioagenda.proposals.models import GazetteerEntry, Term
 from regioagenda.regions.models import Municipality, Region
 from regioagenda.registry.models import Contribution, Participation
 from regioagenda.vision.dataset import DataSetError, load_region
@@ -80,13 +81,15 @@ def test_loading_twice_changes_nothing():
     log_entries = LogEntry.objects.count()
     register = sum(model.objects.count() for model in (PolicyDomain, Place, Competence))
     monitor = sum(model.objects.count() for model in (Indicator, Target, Observation))
+    suggestions = GazetteerEntry.objects.count() + Term.objects.count()
 
     report = load_region(LEIDSE_REGIO)
 
     assert (report.created, report.updated, report.deleted) == (0, 0, 0)
     assert (
-        report.unchanged == sum(counts.values()) + 7 + 7 + 5 + 11 + 149 + register + monitor
-    )  # + organisations, joint bodies, the competences register, the monitor
+        report.unchanged
+        == sum(counts.values()) + 7 + 7 + 5 + 11 + 149 + register + monitor + suggestions
+    )  # + organisations, joint bodies, the competences register, the monitor, the gazetteer
     assert {model: model.objects.count() for model in counts} == counts
     assert LogEntry.objects.count() == log_entries
     # An unchanged row keeps its version: an editor who opened it meanwhile can still save.
@@ -123,6 +126,11 @@ def test_a_topic_removed_from_the_files_is_removed(copy_of_leidse_regio: Path):
     start = text.index("      - slug: uitbreiding-lab071")
     end = text.index("  - slug: duurzaamheid")
     themes.write_text(text[:start] + text[end:])
+    # The curated terms of that topic go with it.
+    terms = copy_of_leidse_regio / "terms.yaml"
+    data = yaml.safe_load(terms.read_text())
+    data["groups"] = [g for g in data["groups"] if g.get("topic") != "uitbreiding-lab071"]
+    terms.write_text(yaml.safe_dump(data, allow_unicode=True))
 
     report = load_region(copy_of_leidse_regio)
 
