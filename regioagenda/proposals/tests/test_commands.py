@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import execute_from_command_line
+from django.db import connections
 
 pytestmark = pytest.mark.django_db
 
@@ -13,6 +14,13 @@ TEXT = (
     "Zienswijze op de begroting van de ODWH. De nieuwe fietsroute loopt door de Stevenshof "
     "naar Zoeterwoude-Rijndijk; we bouwen ook sociale huurwoningen."
 )
+
+
+@pytest.fixture(autouse=True)
+def connection_kept_open(monkeypatch):
+    # Run from the command line, a command closes every database connection when it ends,
+    # which on PostgreSQL would end the test's transaction mid-test.
+    monkeypatch.setattr(connections, "close_all", lambda: None)
 
 
 def run(*arguments: str) -> None:
