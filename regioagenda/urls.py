@@ -26,6 +26,7 @@ urlpatterns += i18n_patterns(
     path("wie-beslist/", include("regioagenda.competences.urls")),
     path("initiatieven/", include("regioagenda.initiatives.urls")),
     path("monitor/", include("regioagenda.monitor.urls")),
+    path("voorstellen/", include("regioagenda.proposals.urls")),
     path("open-data/", include("regioagenda.monitor.catalog_urls")),
     path("", include("regioagenda.website.urls")),
     prefix_default_language=False,

@@ -39,6 +39,20 @@ class ProposalQuerySet(models.QuerySet["Proposal"]):
         """Proposals of which no check has been submitted yet."""
         return self.exclude(checks__state=ImpactCheck.State.SUBMITTED)
 
+    def visible_to(self, user: object) -> "ProposalQuerySet":
+        """Every proposal past its concept, and the concepts of the municipalities and regions
+        the user keeps (the same people as the `proposals.write_check` rule)."""
+        from regioagenda.accounts.predicates import roles_of
+
+        roles = roles_of(user)
+        if roles.administrator:
+            return self.all()
+        return self.filter(
+            ~Q(status=ProposalStatus.DRAFT)
+            | Q(municipality__in=roles.editor_of)
+            | Q(municipality__region__in=roles.coordinator_of)
+        )
+
 
 class Proposal(VersionedModel):
     municipality = models.ForeignKey(

@@ -49,6 +49,19 @@ MAIN_NAVIGATION = (
     ),
     NavItem(_("Dossiers"), "dossiers:list", ("dossiers:dossier", "dossiers:record_decision")),
     NavItem(
+        _("Voorstellen"),
+        "proposals:overview",
+        (
+            "proposals:without_check",
+            "proposals:create",
+            "proposals:proposal",
+            "proposals:edit",
+            "proposals:upload",
+            "proposals:check",
+            "proposals:submit_check",
+        ),
+    ),
+    NavItem(
         _("Monitor"),
         "monitor:dashboard",
         ("monitor:indicator", "monitor:imports", "monitor:import"),
