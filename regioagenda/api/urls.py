@@ -28,6 +28,7 @@ from regioagenda.dossiers.api import router as dossiers_router
 from regioagenda.initiatives.api import router as initiatives_router
 from regioagenda.monitor.api import router as monitor_router
 from regioagenda.prioritisation.api import router as prioritisation_router
+from regioagenda.proposals.api import router as proposals_router
 from regioagenda.regions.api import router as regions_router
 from regioagenda.registry.api import router as registry_router
 from regioagenda.vision.api import router as vision_router
@@ -114,3 +115,4 @@ api.add_router("", cooperation_router)
 api.add_router("", competences_router)
 api.add_router("", initiatives_router)
 api.add_router("", monitor_router)
+api.add_router("", proposals_router)
