@@ -121,7 +121,25 @@ class Proposal(VersionedModel):
         return reverse("proposals:proposal", kwargs={"pk": self.pk})
 
 
-class ProposalLink(models.Model):
+class PartOfProposal(models.Model):
+    """A row that belongs to a proposal answers for its municipality and region, as the
+    permission predicates ask (`accounts.predicates`)."""
+
+    proposal: "models.ForeignKey[Proposal]"
+
+    class Meta:
+        abstract = True
+
+    @property
+    def municipality_id(self) -> int:
+        return self.proposal.municipality_id
+
+    @property
+    def region_id(self) -> int:
+        return self.proposal.region_id
+
+
+class ProposalLink(PartOfProposal):
     """A page of the proposal in the municipality's council information system."""
 
     proposal = models.ForeignKey(
@@ -138,21 +156,13 @@ class ProposalLink(models.Model):
     def __str__(self) -> str:
         return self.title
 
-    @property
-    def municipality_id(self) -> int:
-        return self.proposal.municipality_id
-
-    @property
-    def region_id(self) -> int:
-        return self.proposal.region_id
-
 
 def document_path(document: "ProposalDocument", name: str) -> str:
     # The stored name never comes from the upload: a file name can carry anything.
     return f"voorstellen/{document.proposal_id}/{document.sha256}"
 
 
-class ProposalDocument(models.Model):
+class ProposalDocument(PartOfProposal):
     """An uploaded PDF, DOCX, ODT or text file of a proposal, with its text as extracted."""
 
     proposal = models.ForeignKey(
@@ -197,14 +207,6 @@ class ProposalDocument(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    @property
-    def municipality_id(self) -> int:
-        return self.proposal.municipality_id
-
-    @property
-    def region_id(self) -> int:
-        return self.proposal.region_id
-
 
 class Consistency(models.TextChoices):
     CONSISTENT = "past", _("past in de strategische en uitvoeringsagenda")
@@ -213,7 +215,7 @@ class Consistency(models.TextChoices):
     NOT_APPLICABLE = "niet-van-toepassing", _("niet van toepassing")
 
 
-class ImpactCheck(VersionedModel):
+class ImpactCheck(PartOfProposal, VersionedModel):
     """One revision of a proposal's regional check; submitted revisions are never changed."""
 
     class State(models.TextChoices):
@@ -311,14 +313,6 @@ class ImpactCheck(VersionedModel):
 
     def __str__(self) -> str:
         return f"{self.proposal} — toets {self.revision}"
-
-    @property
-    def municipality_id(self) -> int:
-        return self.proposal.municipality_id
-
-    @property
-    def region_id(self) -> int:
-        return self.proposal.region_id
 
     @property
     def is_submitted(self) -> bool:
