@@ -15,6 +15,7 @@ urlpatterns = [
     path("<int:pk>/", views.detail, name="proposal"),
     path("<int:pk>/bewerken/", edit_views.edit, name="edit"),
     path("<int:pk>/documenten/", edit_views.upload, name="upload"),
+    path("<int:pk>/documenten/<int:document_pk>/", views.document, name="document"),
     path("<int:pk>/toets/", edit_views.check, name="check"),
     path("<int:pk>/toets/indienen/", edit_views.submit_check, name="submit_check"),
     path("<int:pk>/regionale-paragraaf.<str:format>", views.paragraph, name="paragraph"),

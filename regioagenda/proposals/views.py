@@ -10,7 +10,7 @@ from typing import Any
 import rules
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.text import slugify
@@ -123,6 +123,21 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "has_draft": may_write
             and proposal.checks.filter(state=ImpactCheck.State.DRAFT).exists(),
         },
+    )
+
+
+def document(request: HttpRequest, pk: int, document_pk: int) -> FileResponse:
+    """A document of a proposal the user may see, as a download. Its type was decided from its
+    content when it was uploaded, and it is never shown inline, so a browser cannot be made to
+    run it as a page."""
+    proposal = _proposal_for(request, pk)
+    stored = get_object_or_404(proposal.documents, pk=document_pk)
+    try:
+        handle = stored.file.open("rb")
+    except FileNotFoundError as missing:
+        raise Http404 from missing
+    return FileResponse(
+        handle, as_attachment=True, filename=stored.name, content_type=stored.media_type
     )
 
 

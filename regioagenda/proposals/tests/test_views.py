@@ -10,11 +10,13 @@ import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils.html import escape
 from docx import Document
 from pypdf import PdfReader
 
 from regioagenda.proposals.checks import Affected, CheckAnswers, draft_for, save_draft, submit
+from regioagenda.proposals.documents import store_document
 from regioagenda.proposals.models import Effect, ImpactCheck, ProposalStatus
 from regioagenda.proposals.paragraph import paragraph_lines, regional_paragraph
 from regioagenda.proposals.tests.factories import make_proposal
@@ -482,3 +484,29 @@ def test_proposals_without_a_check_are_listed_per_municipality(
     listed = {m.name: {p.number for p in m.unchecked} for m in response.context["municipalities"]}
     assert listed["Leiden"] == {open_one.number, concept.number}
     assert checked.number not in response.content.decode()
+
+
+def test_a_document_downloads_for_whoever_may_see_the_proposal(
+    client: Client, leiden, leiden_editor, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    public = make_proposal(leiden, number="RV 26.0700")
+    concept = make_proposal(leiden, number="RV 26.0701", status=ProposalStatus.DRAFT)
+    text = b"Een fietsroute van de Stevenshof naar Leiderdorp."
+    shown = store_document(public, text, name="toelichting.txt", by=leiden_editor)
+    hidden = store_document(concept, text, name="concept.txt", by=leiden_editor)
+
+    page = client.get(reverse("proposals:proposal", args=[public.pk])).content.decode()
+    url = reverse("proposals:document", args=[public.pk, shown.pk])
+    assert f'href="{url}"' in page
+    response = client.get(url)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == text
+    assert response["Content-Disposition"].startswith('attachment; filename="toelichting.txt"')
+    assert response["Content-Type"].startswith("text/plain")
+    # A concept's document only for those who keep it; another proposal's never by this path.
+    hidden_url = reverse("proposals:document", args=[concept.pk, hidden.pk])
+    assert client.get(hidden_url).status_code == 404
+    assert client.get(reverse("proposals:document", args=[public.pk, hidden.pk])).status_code == 404
+    client.force_login(leiden_editor)
+    assert client.get(hidden_url).status_code == 200
