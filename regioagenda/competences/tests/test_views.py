@@ -48,6 +48,7 @@ def test_the_answer_names_the_body_its_basis_and_since_when_and_is_bookmarkable(
     assert "1 januari 2020" in page
     topic = parent.topics.get()
     assert f"/uitvoeringsagenda/?onderwerp={topic.slug}&amp;gemeente=leiden" in page
+    assert f'href="/voorstellen/?onderwerp={topic.slug}"' in page
     assert leiden.get_absolute_url() in page
 
 
