@@ -59,6 +59,23 @@ CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
 # The region this site shows; empty means the only (or first) region in the database.
 REGION_SLUG = os.environ.get("REGIOAGENDA_REGION", "")
 CONTACT_EMAIL = os.environ.get("REGIOAGENDA_CONTACT_EMAIL", "regio-agenda@example.org")
+# E-mail (the proposals digest): printed to the console in development; in production sent
+# through SMTP (localhost unless REGIOAGENDA_EMAIL_HOST names another server).
+_email_host = os.environ.get("REGIOAGENDA_EMAIL_HOST", "localhost" if PRODUCTION else "")
+MAILERS = {
+    "default": (
+        {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": _email_host,
+                "port": int(os.environ.get("REGIOAGENDA_EMAIL_PORT", "25")),
+            },
+        }
+        if _email_host
+        else {"BACKEND": "django.core.mail.backends.console.EmailBackend"}
+    )
+}
+DEFAULT_FROM_EMAIL = os.environ.get("REGIOAGENDA_FROM_EMAIL", CONTACT_EMAIL)
 SECURITY_CONTACT = os.environ.get("REGIOAGENDA_SECURITY_CONTACT", f"mailto:{CONTACT_EMAIL}")
 SITE_URL = os.environ.get("REGIOAGENDA_SITE_URL", "http://127.0.0.1:8000")
 

@@ -30,6 +30,7 @@ from regioagenda.proposals.forms import (
     REGIONAL_VALUES,
     CheckChoices,
     CheckForm,
+    DigestForm,
     LinkFormSet,
     Place,
     ProposalForm,
@@ -37,7 +38,7 @@ from regioagenda.proposals.forms import (
     initial_from,
     writable_municipalities,
 )
-from regioagenda.proposals.models import ImpactCheck, Proposal
+from regioagenda.proposals.models import DigestSubscription, ImpactCheck, Proposal
 from regioagenda.proposals.paragraph import paragraph_lines
 from regioagenda.proposals.related import related_proposals, text_of
 from regioagenda.proposals.suggestions import Suggestion, Suggestions, suggest
@@ -492,3 +493,36 @@ def submit_check(request: HttpRequest, pk: int) -> HttpResponse:
         return _render_check(request, proposal, draft, data=_as_data(stored), errors=error)
     messages.success(request, _("De regionale toets is ingediend."))
     return redirect(proposal.get_absolute_url())
+
+
+@login_required
+def digest(request: HttpRequest) -> HttpResponse:
+    """Staff choose whether to receive the digest of new checks, and on which themes."""
+    if not request.user.is_staff:
+        raise PermissionDenied
+    region = current_region()
+    subscription = DigestSubscription.objects.filter(user=request.user, region=region).first()
+    form = DigestForm(
+        request.POST if request.method == "POST" else None,
+        region=region,
+        initial={
+            "subscribed": subscription is not None,
+            "themes": list(subscription.themes.all()) if subscription else [],
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        if form.cleaned_data["subscribed"]:
+            subscription, _created = DigestSubscription.objects.get_or_create(
+                user=request.user, region=region
+            )
+            subscription.themes.set(form.cleaned_data["themes"])
+            messages.success(request, _("U ontvangt de samenvatting per e-mail."))
+        else:
+            DigestSubscription.objects.filter(user=request.user, region=region).delete()
+            messages.success(request, _("U ontvangt de samenvatting niet meer."))
+        return redirect("proposals:digest")
+    return render(
+        request,
+        "proposals/digest.html",
+        {"form": form, "has_email": bool(request.user.email)},
+    )

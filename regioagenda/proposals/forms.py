@@ -297,3 +297,21 @@ def initial_from(answers: CheckAnswers, version: int) -> dict[str, Any]:
         initial[f"effect_{a.code}"] = a.effect
         initial[f"explanation_{a.code}"] = a.explanation
     return initial
+
+
+class DigestForm(NLDesignFormMixin, forms.Form):
+    subscribed = forms.BooleanField(
+        label=_("Stuur mij de nieuwe regionale toetsen per e-mail"), required=False
+    )
+    themes = forms.ModelMultipleChoiceField(
+        label=_("Alleen over deze thema's (leeg: alle)"),
+        queryset=Theme.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args: Any, region: Region, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        themes = self.fields["themes"]
+        assert isinstance(themes, forms.ModelMultipleChoiceField)  # noqa: S101 — for mypy
+        themes.queryset = Theme.objects.filter(region=region).order_by("position")

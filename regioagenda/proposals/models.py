@@ -482,3 +482,36 @@ class GazetteerEntry(models.Model):
     @property
     def variant_list(self) -> list[str]:
         return [v.strip() for v in self.variants.split(",") if v.strip()]
+
+
+class DigestSubscription(models.Model):
+    """A staff member's choice to receive, by e-mail, the checks submitted since the last one."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="proposal_digests",
+        verbose_name=_("gebruiker"),
+    )
+    region = models.ForeignKey(
+        "regions.Region", on_delete=models.CASCADE, related_name="+", verbose_name=_("regio")
+    )
+    themes = models.ManyToManyField(
+        "vision.Theme",
+        blank=True,
+        related_name="+",
+        verbose_name=_("thema's"),
+        help_text=_("Leeg: alle thema's."),
+    )
+    created_at = models.DateTimeField(_("aangemeld op"), auto_now_add=True)
+    last_sent_at = models.DateTimeField(_("laatst verstuurd op"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("samenvatting per e-mail")
+        verbose_name_plural = _("samenvattingen per e-mail")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "region"], name="digest_once_per_region")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.region}"

@@ -9,6 +9,7 @@ urlpatterns = [
     path("", views.overview, name="overview"),
     path("zonder-toets/", views.without_check, name="without_check"),
     path("nieuw/", edit_views.create, name="create"),
+    path("samenvatting/", edit_views.digest, name="digest"),
     path("feeds/thema/<slug:slug>.atom", feeds.ThemeFeed(), name="feed_theme"),
     path("feeds/gemeente/<str:code>.atom", feeds.MunicipalityFeed(), name="feed_municipality"),
     path("feeds/verbonden-partij/<slug:slug>.atom", feeds.JointBodyFeed(), name="feed_body"),
