@@ -510,3 +510,12 @@ def test_a_document_downloads_for_whoever_may_see_the_proposal(
     assert client.get(reverse("proposals:document", args=[public.pk, hidden.pk])).status_code == 404
     client.force_login(leiden_editor)
     assert client.get(hidden_url).status_code == 200
+
+
+def test_the_proposal_page_names_its_body_with_the_right_article(client: Client, leiden):
+    college = make_proposal(leiden, number="B&W 1", body="college")
+    council = make_proposal(leiden, number="RV 1")
+    college_page = client.get(reverse("proposals:proposal", args=[college.pk])).content.decode()
+    council_page = client.get(reverse("proposals:proposal", args=[council.pk])).content.decode()
+    assert "Voorstel aan het college van B&amp;W van Leiden" in college_page
+    assert "Voorstel aan de gemeenteraad van Leiden" in council_page
