@@ -517,5 +517,5 @@ def test_the_proposal_page_names_its_body_with_the_right_article(client: Client,
     council = make_proposal(leiden, number="RV 1")
     college_page = client.get(reverse("proposals:proposal", args=[college.pk])).content.decode()
     council_page = client.get(reverse("proposals:proposal", args=[council.pk])).content.decode()
-    assert "Voorstel aan het college van B&amp;W van Leiden" in college_page
+    assert "Voorstel aan het college van B&W van Leiden" in college_page
     assert "Voorstel aan de gemeenteraad van Leiden" in council_page
