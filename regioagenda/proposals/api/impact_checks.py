@@ -48,7 +48,14 @@ StateCode = Annotated[
     ImpactCheck.State, WithJsonSchema({"type": "string", "enum": ImpactCheck.State.values})
 ]
 
-CHECK_RELATIONS = ("themes", "topics", "joint_bodies", "actions", "coordinate_with", "affected")
+CHECK_RELATIONS = (
+    "themes",
+    "topics__theme",
+    "joint_bodies",
+    "actions",
+    "coordinate_with",
+    "affected",
+)
 NOTE_LIMIT = 20_000
 LIST_LIMIT = 200
 

@@ -8,7 +8,9 @@ from typing import Any
 
 import pytest
 from auditlog.models import LogEntry
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from regioagenda.accounts.models import User
@@ -283,6 +285,36 @@ def test_checks_list_submitted_revisions_newest_first_and_the_draft_only_for_wri
     assert revisions(key_of(oegstgeest_editor), includeDraft="true") == submitted
     assert revisions(key_of(leiden_editor)) == submitted
     assert revisions(key_of(leiden_editor), includeDraft="true") == [(3, "concept"), *submitted]
+
+
+def test_the_checks_list_writes_every_paragraph_without_queries_of_its_own(
+    client, leidse_regio, leiden, leiden_editor
+):
+    theme = Theme.objects.filter(region=leidse_regio).order_by("position").first()
+    full = {
+        "regional": True,
+        "consequences": "Meer verkeer.",
+        "themes": [theme],
+        "topics": list(Topic.objects.filter(theme=theme)[:2]),
+        "joint_bodies": [make_body(leidse_regio, "proefregeling")],
+        "coordination_needed": True,
+        "coordinate_with": list(leidse_regio.municipalities.exclude(code="GM0546")[:2]),
+        "affected": [Affected("GM0547", "Leiderdorp", Effect.NEGATIVE, "Verkeer.")],
+    }
+    proposal = make_proposal(leiden)
+    checked(proposal, leiden_editor, **full)
+    path = f"{API}/{proposal.pk}/checks"
+    with CaptureQueriesContext(connection) as one:
+        assert len(client.get(path).json()["items"]) == 1
+    for _ in range(3):
+        checked(proposal, leiden_editor, **full)
+
+    with CaptureQueriesContext(connection) as four:
+        items = client.get(path).json()["items"]
+
+    assert len(items) == 4
+    assert items[0]["paragraph"] == regional_paragraph(ImpactCheck.objects.get(revision=4))
+    assert len(four) == len(one)
 
 
 # Writing proposals ----------------------------------------------------------------------------
