@@ -41,7 +41,7 @@ from regioagenda.proposals.forms import (
 from regioagenda.proposals.models import DigestSubscription, ImpactCheck, Proposal
 from regioagenda.proposals.paragraph import paragraph_lines
 from regioagenda.proposals.related import related_proposals, text_of
-from regioagenda.proposals.suggestions import Suggestion, Suggestions, suggest
+from regioagenda.proposals.suggestions import Suggestion, Suggestions, cached_suggest
 from regioagenda.regions.current import current_region
 
 NEW_REVISION = "nieuwe-herziening"
@@ -282,7 +282,9 @@ def _suggestions(proposal: Proposal) -> Suggestions | None:
     text = text_of(proposal)
     if not text.strip():
         return None
-    return suggest(text, region=proposal.municipality.region, municipality=proposal.municipality)
+    return cached_suggest(
+        text, region=proposal.municipality.region, municipality=proposal.municipality
+    )
 
 
 def _as_data(initial: dict[str, Any]) -> QueryDict:

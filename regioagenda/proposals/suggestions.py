@@ -18,11 +18,15 @@ outside), the region as a whole, joint bodies, regional words ("regionaal", "sam
 working together. It is regional when the score reaches one half.
 """
 
+import hashlib
 import math
+import time
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.cache import cache
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from regioagenda.proposals import gazetteer as places
@@ -110,6 +114,34 @@ def _scored(suggestion: Suggestion) -> dict[str, Any]:
 
 def _score(evidence: float, scale: float) -> float:
     return round(1 - math.exp(-evidence / scale), 3)
+
+
+# Suggestions are kept a day per text, municipality and language; any change to what they are
+# computed from (themes, topics, terms, places, joint bodies) starts a new generation.
+CACHE_SECONDS = 24 * 60 * 60
+
+
+def _generation_key(region_id: int) -> str:
+    return f"proposals:suggestions-generation:{region_id}"
+
+
+def forget_suggestions(region_id: int) -> None:
+    """Let every cached suggestion of the region go: the data behind them changed."""
+    cache.set(_generation_key(region_id), time.time_ns(), None)
+
+
+def cached_suggest(text: str, *, region: Region, municipality: Municipality) -> Suggestions:
+    """`suggest`, remembered: the check form asks again on every visit, and a long document
+    takes a noticeable part of a second (see bench/README.md)."""
+    generation = cache.get_or_set(_generation_key(region.pk), time.time_ns(), None)
+    digest = hashlib.sha256(text.encode()).hexdigest()
+    parts = [str(region.pk), str(generation), municipality.code, get_language() or "", digest]
+    key = "proposals:suggestions:" + ":".join(parts)
+    found = cache.get(key)
+    if found is None:
+        found = suggest(text, region=region, municipality=municipality)
+        cache.set(key, found, CACHE_SECONDS)
+    return found
 
 
 def suggest(text: str, *, region: Region, municipality: Municipality | str) -> Suggestions:

@@ -171,3 +171,28 @@ def test_an_empty_text_suggests_nothing(leidse_regio):
 
     assert (result.themes, result.topics, result.municipalities, result.bodies) == ([], [], [], [])
     assert result.regional.value is False
+
+
+def test_suggestions_are_remembered_until_the_vocabulary_changes(leidse_regio, monkeypatch):
+    from regioagenda.proposals import suggestions
+
+    leiden = leidse_regio.municipalities.get(code="GM0546")
+    computed = []
+    real = suggestions.suggest
+
+    def counting(*args, **kwargs):  # type: ignore[no-untyped-def]
+        computed.append(args[0])
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(suggestions, "suggest", counting)
+    text = "Een nieuw zwembad in Leiden voor de hele regio, met een Japanse grasvlakte."
+    first = suggestions.cached_suggest(text, region=leidse_regio, municipality=leiden)
+    again = suggestions.cached_suggest(text, region=leidse_regio, municipality=leiden)
+    assert again == first and len(computed) == 1
+
+    topic = Topic.objects.filter(region=leidse_regio).first()
+    Term.objects.create(region=leidse_regio, text="japanse grasvlakte", topic=topic, weight=5)
+    changed = suggestions.cached_suggest(text, region=leidse_regio, municipality=leiden)
+
+    assert len(computed) == 2
+    assert topic.slug in [s.key for s in changed.topics]
