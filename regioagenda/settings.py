@@ -107,6 +107,8 @@ INSTALLED_APPS = [
     "regioagenda.initiatives",
     "regioagenda.monitor",
     "regioagenda.proposals",
+    "regioagenda.meetings",
+    "regioagenda.events",
     "regioagenda.website",
     "regioagenda.api",
 ]
@@ -232,6 +234,21 @@ PROPOSAL_DOCUMENT_MAX_BYTES = 25 * 1024 * 1024
 PROPOSAL_DOCUMENT_EXTRACT_SECONDS = 60
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# The cache holds rate-limit counts, suggestions and calendar entries. With several server
+# processes it must be shared (Redis), or each process counts and keeps its own.
+_redis_url = os.environ.get("REGIOAGENDA_REDIS_URL", "")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _redis_url}
+        if _redis_url
+        else {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            # A feed of 10,000 events keeps 10,000 entries (see core/ical.py).
+            "OPTIONS": {"MAX_ENTRIES": 100_000},
+        }
+    )
+}
 
 # Content Security Policy: nothing inline, nothing from other hosts.
 SECURE_CSP = {
