@@ -23,7 +23,16 @@ KUSTREGIO = Path(__file__).parent / "regioagenda" / "vision" / "tests" / "data" 
 # The apps whose rows a region folder fills. Loading the Leidse regio validates and writes ~800
 # rows one by one (several seconds); once per test process is enough: the rows are kept and
 # tests insert copies in bulk.
-DATA_SET_APPS = ("regions", "vision", "registry", "competences", "monitor", "proposals")
+DATA_SET_APPS = (
+    "regions",
+    "vision",
+    "registry",
+    "competences",
+    "monitor",
+    "proposals",
+    "meetings",
+    "events",
+)
 _loaded_rows: dict[Path, list[tuple[type[Model], list[Model]]]] = {}
 _top_keys: dict[type[Model], int] = {}
 
@@ -95,6 +104,15 @@ def region_rows(django_db_setup, django_db_blocker) -> None:
             if keys and model._meta.pk.get_internal_type() in ("AutoField", "BigAutoField"):
                 _top_keys[model] = max(int(key) for key in keys)  # type: ignore[call-overload]
         transaction.set_rollback(True)
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache() -> None:
+    """Every test starts with an empty cache: rows a cached value was computed from are rolled
+    back after each test, and rate limits count per test."""
+    from django.core.cache import cache
+
+    cache.clear()
 
 
 @pytest.fixture

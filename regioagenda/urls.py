@@ -27,6 +27,8 @@ urlpatterns += i18n_patterns(
     path("initiatieven/", include("regioagenda.initiatives.urls")),
     path("monitor/", include("regioagenda.monitor.urls")),
     path("voorstellen/", include("regioagenda.proposals.urls")),
+    path("vergaderingen/", include("regioagenda.meetings.urls")),
+    path("evenementen/", include("regioagenda.events.urls")),
     path("open-data/", include("regioagenda.monitor.catalog_urls")),
     path("", include("regioagenda.website.urls")),
     prefix_default_language=False,

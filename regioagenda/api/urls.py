@@ -25,7 +25,9 @@ from regioagenda.competences.api import router as competences_router
 from regioagenda.cooperation.api import router as cooperation_router
 from regioagenda.core.concurrency import EditConflict
 from regioagenda.dossiers.api import router as dossiers_router
+from regioagenda.events.api import router as events_router
 from regioagenda.initiatives.api import router as initiatives_router
+from regioagenda.meetings.api import router as meetings_router
 from regioagenda.monitor.api import router as monitor_router
 from regioagenda.prioritisation.api import router as prioritisation_router
 from regioagenda.proposals.api import router as proposals_router
@@ -116,3 +118,5 @@ api.add_router("", competences_router)
 api.add_router("", initiatives_router)
 api.add_router("", monitor_router)
 api.add_router("", proposals_router)
+api.add_router("", meetings_router)
+api.add_router("", events_router)

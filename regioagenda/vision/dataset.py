@@ -12,6 +12,8 @@
     gazetteer.yaml, terms.yaml
                          places and curated words for the suggestions of the regional impact
                          check (optional; see regioagenda/proposals/dataset.py)
+    calendar.yaml        event categories and audiences, clash rules, bordering municipalities
+                         and the region's own meeting bodies (optional; see events/dataset.py)
 
 Everything is validated before anything is written; errors name the file, the item and the
 field, in Dutch. Loading is one transaction and idempotent: items are matched on their stable
@@ -860,4 +862,7 @@ def load_region(folder: Path) -> LoadReport:
     from regioagenda.proposals.dataset import load_proposals
 
     load_proposals(region, folder, report)
+    from regioagenda.events.dataset import load_calendar
+
+    load_calendar(region, folder, report)
     return report
