@@ -227,3 +227,16 @@ def test_invited_bodies_are_public_and_invited_people_only_for_the_keepers(
     assert "Uitgenodigd" in public and bodies[1].name in public
     assert "Jan Jansen" not in public
     assert "Jan Jansen" in logged_in(leiden_editor).get(meeting.get_absolute_url()).content.decode()
+
+
+def test_meeting_page_offers_its_ics_and_each_bodys_subscription(client, leidse_regio, bodies):
+    council_leiden, council_oegstgeest, _college = bodies
+    meeting = make_meeting(
+        leidse_regio, "Raadsconferentie wonen", bodies=[council_leiden, council_oegstgeest]
+    )
+
+    page = client.get(meeting.get_absolute_url()).content.decode()
+
+    assert reverse("meetings:meeting_ics", kwargs={"pk": meeting.pk}) in page
+    for body in (council_leiden, council_oegstgeest):
+        assert reverse("meetings:body_feed", kwargs={"slug": body.slug}) in page
