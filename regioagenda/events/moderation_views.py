@@ -17,6 +17,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.mail import send_mail
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from regioagenda.accounts.predicates import roles_of
@@ -24,6 +25,7 @@ from regioagenda.core.concurrency import EditConflict, save_with_version_check
 from regioagenda.events.clashes import find_clashes
 from regioagenda.events.forms import ModerationForm
 from regioagenda.events.models import Event
+from regioagenda.events.text import clean_description
 from regioagenda.regions.current import current_region
 
 PUBLISH = "publiceren"
@@ -117,6 +119,8 @@ def moderate(request: HttpRequest, pk: int) -> HttpResponse:
         "events/moderation.html",
         {
             "event": event,
+            # Stored sanitised; cleaned again on the way out, as on the public page.
+            "description": mark_safe(clean_description(event.description)),  # noqa: S308
             "form": form,
             "may_mark": may_mark,
             "clashes": find_clashes(event),
