@@ -125,7 +125,7 @@ def _fingerprint(event: "Event") -> str:
         event.place_outside_region,
         event.pk,
         settings.SITE_URL,
-        [category.name for category in event.categories.all()],
+        [category.translated_name for category in event.categories.all()],
     )
     return hashlib.blake2b(repr(values).encode(), digest_size=16).hexdigest()
 
@@ -156,7 +156,7 @@ def event_component(event: "Event") -> icalendar.Event:
         place = ", ".join(part for part in (place, event.place_outside_region) if part)
     if place:
         component.add("location", place)
-    categories = [category.name for category in event.categories.all()]
+    categories = [category.translated_name for category in event.categories.all()]
     if categories:
         component.add("categories", categories)
     return component
@@ -180,7 +180,7 @@ def meeting_component(
         status="CANCELLED" if meeting.status == "afgelast" else "CONFIRMED",
     )
     parts = [meeting.description.strip()]
-    bodies = [body.name for body in meeting.bodies.all()]
+    bodies = [body.translated_name for body in meeting.bodies.all()]
     if bodies:
         parts.append(_("Organen: %(bodies)s") % {"bodies": ", ".join(bodies)})
     agenda = [f"{item.position}. {item.title}" for item in public_items if item.public]

@@ -21,6 +21,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from regioagenda.core.models import VersionedModel
+from regioagenda.core.translation import Translated
 
 
 class Label(models.Model):
@@ -30,12 +31,14 @@ class Label(models.Model):
     name = models.CharField(_("naam"), max_length=100)
     name_en = models.CharField(_("naam (Engels)"), max_length=100, blank=True)
 
+    translated_name = Translated("name")
+
     class Meta:
         abstract = True
         ordering = ["name"]
 
     def __str__(self) -> str:
-        return self.name
+        return str(self.translated_name)
 
 
 class Category(Label):

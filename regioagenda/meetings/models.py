@@ -23,6 +23,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from regioagenda.core.models import VersionedModel
+from regioagenda.core.translation import Translated
 
 
 class BodyKind(models.TextChoices):
@@ -60,6 +61,8 @@ class Body(models.Model):
     name = models.CharField(_("naam"), max_length=200)
     name_en = models.CharField(_("naam (Engels)"), max_length=200, blank=True)
 
+    translated_name = Translated("name")
+
     class Meta:
         verbose_name = _("orgaan")
         verbose_name_plural = _("organen")
@@ -82,7 +85,7 @@ class Body(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.name
+        return str(self.translated_name)
 
     def get_absolute_url(self) -> str:
         return reverse("meetings:body", kwargs={"slug": self.slug})
