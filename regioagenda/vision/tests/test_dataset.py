@@ -9,6 +9,8 @@ from django.core.management import CommandError, call_command
 
 from conftest import KUSTREGIO, LEIDSE_REGIO
 from regioagenda.competences.models import Competence, Place, PolicyDomain
+from regioagenda.events.models import Audience, Category, ClashRules, Neighbour
+from regioagenda.meetings.models import Body
 from regioagenda.monitor.models import Indicator, Observation, Target
 from regioagenda.proposals.models import GazetteerEntry, Term
 from regioagenda.regions.models import Municipality, Region
@@ -82,14 +84,17 @@ def test_loading_twice_changes_nothing():
     register = sum(model.objects.count() for model in (PolicyDomain, Place, Competence))
     monitor = sum(model.objects.count() for model in (Indicator, Target, Observation))
     suggestions = GazetteerEntry.objects.count() + Term.objects.count()
+    calendar = sum(
+        model.objects.count() for model in (Category, Audience, ClashRules, Neighbour, Body)
+    )
 
     report = load_region(LEIDSE_REGIO)
 
     assert (report.created, report.updated, report.deleted) == (0, 0, 0)
     assert (
         report.unchanged
-        == sum(counts.values()) + 7 + 7 + 5 + 11 + 149 + register + monitor + suggestions
-    )  # + organisations, joint bodies, the competences register, the monitor, the gazetteer
+        == sum(counts.values()) + 7 + 7 + 5 + 11 + 149 + register + monitor + suggestions + calendar
+    )  # + organisations, joint bodies, competences, the monitor, the gazetteer, the calendar
     assert {model: model.objects.count() for model in counts} == counts
     assert LogEntry.objects.count() == log_entries
     # An unchanged row keeps its version: an editor who opened it meanwhile can still save.
