@@ -7,7 +7,6 @@ multi-day event on each of its days. Only published events are public; staff who
 events also see the others' pages.
 """
 
-import base64
 import calendar as calendar_module
 import datetime
 from collections.abc import Iterable
@@ -19,7 +18,7 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q, prefetch_related_objects
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.safestring import mark_safe
@@ -37,7 +36,8 @@ PER_PAGE = 20
 # How far ahead the list looks when no end date is chosen.
 LIST_DAYS = 365
 FIRST_YEAR, LAST_YEAR = 1900, 2200
-IMAGE_TYPES = {"jpeg": "image/jpeg", "png": "image/png", "webp": "image/webp", "gif": "image/gif"}
+# By the format `submission.check_image` stored (IMAGE_FORMATS there).
+IMAGE_TYPES = {"jpg": "image/jpeg", "png": "image/png", "webp": "image/webp"}
 
 
 class Occurrence(NamedTuple):
@@ -325,20 +325,7 @@ def event(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _image_url(event: Event) -> str | None:
-    """Where the page finds the event's image: the image view once it has a URL, until then
-    the image itself inline (CSP allows data: images)."""
-    if not event.image:
-        return None
-    try:
-        return reverse("events:image", kwargs={"pk": event.pk})
-    except NoReverseMatch:
-        try:
-            with event.image.open("rb") as handle:
-                content = handle.read()
-        except FileNotFoundError:
-            return None
-        media_type = IMAGE_TYPES.get(event.image_format.lower(), "application/octet-stream")
-        return f"data:{media_type};base64,{base64.b64encode(content).decode()}"
+    return reverse("events:image", kwargs={"pk": event.pk}) if event.image else None
 
 
 def image(request: HttpRequest, pk: int) -> FileResponse:

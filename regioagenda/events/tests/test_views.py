@@ -306,4 +306,25 @@ def test_event_page_shows_the_image_with_its_alt_text(client, leidse_regio, sett
     page = response.content.decode()
     assert 'alt="Kinderen met lampionnen op de Breestraat"' in page
     image_url = response.context["image_url"]
-    assert image_url.startswith(("data:image/png;base64,", "/"))
+    assert image_url == reverse("events:image", kwargs={"pk": event.pk})
+    assert f'src="{image_url}"' in page
+    served = client.get(image_url)
+    assert served["Content-Type"] == "image/png"
+    assert b"".join(served.streaming_content) == buffer.getvalue()
+
+
+@pytest.mark.django_db
+def test_a_jpeg_image_is_served_as_jpeg(client, leidse_regio, settings, tmp_path):
+    from regioagenda.events.submission import IMAGE_FORMATS
+
+    settings.MEDIA_ROOT = tmp_path
+    buffer = io.BytesIO()
+    PIL.Image.new("RGB", (4, 3), "blue").save(buffer, "JPEG")
+    event = make_event(leidse_regio, "Zomerfeest", image_format=IMAGE_FORMATS["JPEG"])
+    event.image_alt = "Een blauw vlak"
+    event.image.save("feest.jpg", ContentFile(buffer.getvalue()))
+
+    served = client.get(reverse("events:image", kwargs={"pk": event.pk}))
+
+    assert served.status_code == 200
+    assert served["Content-Type"] == "image/jpeg"
