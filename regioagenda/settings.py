@@ -122,6 +122,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "regioagenda.accounts.sessions.SessionTimeLimitsMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -270,7 +271,12 @@ X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
-SESSION_COOKIE_AGE = 60 * 60 * 8  # one working day
+# Signed-in sessions end after 30 minutes without a request and 12 hours in all
+# (accounts/sessions.py). Django's own expiry comes a little later, so that the middleware,
+# which says why, is the one that ends the session.
+SESSION_IDLE_SECONDS = 30 * 60
+SESSION_MAX_SECONDS = 12 * 60 * 60
+SESSION_COOKIE_AGE = SESSION_MAX_SECONDS + SESSION_IDLE_SECONDS
 
 if PRODUCTION:
     SESSION_COOKIE_SECURE = True

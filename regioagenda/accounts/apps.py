@@ -15,3 +15,9 @@ class AccountsConfig(AppConfig):
         auditlog.register(User, exclude_fields=["password", "last_login"])
         auditlog.register(Membership)
         auditlog.register(ApiToken, exclude_fields=["key_hash", "last_used_at"])
+
+        from django.contrib.auth.signals import user_logged_in
+
+        from regioagenda.accounts.sessions import start_session_clock
+
+        user_logged_in.connect(start_session_clock, dispatch_uid="start-session-clock")
