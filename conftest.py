@@ -1,5 +1,6 @@
 """Fixtures shared by every app's tests: the loaded region and a small cast of users."""
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -104,6 +105,21 @@ def region_rows(django_db_setup, django_db_blocker) -> None:
             if keys and model._meta.pk.get_internal_type() in ("AutoField", "BigAutoField"):
                 _top_keys[model] = max(int(key) for key in keys)  # type: ignore[call-overload]
         transaction.set_rollback(True)
+
+
+@pytest.fixture
+def connection_kept_open() -> Iterator[None]:
+    """For requests straight through WSGI (schemathesis): Django closes "old" connections after
+    each request, which would end the test's transaction on PostgreSQL; the test client keeps
+    them open the same way."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 @pytest.fixture(autouse=True)

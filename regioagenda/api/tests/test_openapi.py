@@ -6,8 +6,6 @@ from pathlib import Path
 
 import pytest
 import schemathesis
-from django.core.signals import request_finished, request_started
-from django.db import close_old_connections
 from django.test import Client
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
@@ -43,17 +41,6 @@ schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
 # Every request with a NUL character is refused before it reaches an operation (400, see
 # core/middleware.py and its test); generating them would only test that refusal again.
 schema.config.generation.update(allow_x00=False)
-
-
-@pytest.fixture
-def connection_kept_open():
-    # Called straight through WSGI, Django closes "old" connections after each request, which
-    # would end the test's transaction on PostgreSQL; Django's test client does the same.
-    request_started.disconnect(close_old_connections)
-    request_finished.disconnect(close_old_connections)
-    yield
-    request_started.connect(close_old_connections)
-    request_finished.connect(close_old_connections)
 
 
 # A bounded run for every test: 25 cases per operation, with both regions loaded so that

@@ -5,8 +5,6 @@ import datetime
 
 import pytest
 import schemathesis
-from django.core.signals import request_finished, request_started
-from django.db import close_old_connections
 from django.utils import timezone
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
@@ -23,16 +21,6 @@ pytestmark = pytest.mark.django_db
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
 schema.config.generation.update(allow_x00=False)
 proposal_operations = schema.include(path_regex="/(proposals|impact-suggestions)")
-
-
-@pytest.fixture
-def connection_kept_open():
-    # See api/tests/test_openapi.py: through WSGI, Django would close the test's connection.
-    request_started.disconnect(close_old_connections)
-    request_finished.disconnect(close_old_connections)
-    yield
-    request_started.connect(close_old_connections)
-    request_finished.connect(close_old_connections)
 
 
 @pytest.fixture
