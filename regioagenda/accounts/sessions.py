@@ -19,6 +19,9 @@ from django.utils.translation import gettext as _
 
 STARTED = "regioagenda_session_started"
 LAST_SEEN = "regioagenda_session_last_seen"
+# Writing the time on every request would save the session on every request; once a minute
+# is precise enough for a 30-minute limit.
+LAST_SEEN_STEP = 60
 
 
 def start_session_clock(sender: object, request: HttpRequest, **kwargs: object) -> None:
@@ -51,5 +54,6 @@ class SessionTimeLimitsMiddleware:
                     else _("U bent uitgelogd: een sessie duurt hoogstens 12 uur. Log opnieuw in."),
                 )
                 return redirect_to_login(request.get_full_path())
-            session[LAST_SEEN] = now
+            if now - last_seen >= LAST_SEEN_STEP or LAST_SEEN not in session:
+                session[LAST_SEEN] = now
         return self.get_response(request)
