@@ -15,7 +15,11 @@ from regioagenda.regions.models import Municipality, Region
 from regioagenda.vision.dataset import load_region
 
 # Browser fixtures (`browser`, `page`, `region`) for every app's tests.
-pytest_plugins = ["regioagenda.core.browser_testing"]
+pytest_plugins = [
+    "regioagenda.core.browser_testing",
+    "regioagenda.accounts.testing",
+    "regioagenda.audit.testing",
+]
 
 LEIDSE_REGIO = Path(__file__).parent / "regioagenda" / "data" / "regions" / "leidse-regio"
 KUSTREGIO = Path(__file__).parent / "regioagenda" / "vision" / "tests" / "data" / "kustregio"

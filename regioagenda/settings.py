@@ -93,6 +93,8 @@ INSTALLED_APPS = [
     "rules.apps.AutodiscoverRulesConfig",
     "auditlog",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "django_htmx",
     "django_tasks_db",
     "regioagenda.regions",
@@ -109,6 +111,8 @@ INSTALLED_APPS = [
     "regioagenda.proposals",
     "regioagenda.meetings",
     "regioagenda.events",
+    "regioagenda.audit",
+    "regioagenda.privacy",
     "regioagenda.website",
     "regioagenda.api",
 ]

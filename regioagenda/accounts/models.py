@@ -1,5 +1,7 @@
 """Users and the roles they hold through memberships of a municipality, region or organisation."""
 
+import uuid
+
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
@@ -8,6 +10,10 @@ from django.utils.translation import gettext_lazy as _
 
 class User(AbstractUser):
     """A person with an account. Visitors need none; everyone with one is staff or a partner."""
+
+    # The audit log names people by this id only. Erasing a person gives them a new one, which
+    # cuts the link to their old records without changing (and so without breaking) the chain.
+    audit_id = models.UUIDField(_("pseudoniem in het auditlog"), default=uuid.uuid4, unique=True)
 
     class Meta:
         verbose_name = _("gebruiker")

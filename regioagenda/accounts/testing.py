@@ -1,0 +1,1 @@
+"""Test support for logging in: staff in tests pass the second factor like real staff do."""

@@ -1,0 +1,1 @@
+"""Watchers over the whole test run: secrets in logs, stack traces and missing headers in responses."""
