@@ -1,1 +1,1 @@
-"""Watchers over the whole test run: secrets in logs, stack traces and missing headers in responses."""
+"""Watchers over the whole test run: secrets in logs, stack traces and headers in responses."""
