@@ -56,6 +56,8 @@ checks: install
 	$(UV) run --frozen ruff check .
 	$(UV) run --frozen ruff format --check .
 	$(UV) run --frozen mypy regioagenda
+	$(UV) run --frozen bandit --quiet --configfile pyproject.toml --recursive regioagenda scripts 2>/dev/null
+	$(UV) run --frozen python scripts/check_dangerous_patterns.py regioagenda
 	$(MANAGE) makemigrations --check --dry-run -v0
 	REGIOAGENDA_PRODUCTION=1 DJANGO_SECRET_KEY=check-deploy-$$RANDOM$$RANDOM-not-used-anywhere-else-0123456789 \
 		DJANGO_ALLOWED_HOSTS=regio-agenda.example.nl $(MANAGE) check --deploy --fail-level WARNING

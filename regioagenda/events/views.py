@@ -314,7 +314,7 @@ def event(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "event": event,
             "region": region,
-            "description": mark_safe(clean_description(event.description)),  # noqa: S308 — nh3 sanitised
+            "description": mark_safe(clean_description(event.description)),  # noqa: S308 — nh3 sanitised  # nosec B308 B703
             "upcoming": upcoming if event.recurrence else [],
             "image_url": _image_url(event),
             "ics_url": reverse("events:event_ics", kwargs={"pk": event.pk}),

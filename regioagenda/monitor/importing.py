@@ -528,7 +528,7 @@ def _insert(values: list[tuple[Any, ...]], user: Any) -> None:
         for name in [*INSERTED, "recorded_at", "recorded_by"]
     ]
     # Only names from the model and placeholders go into the statement; values are parameters.
-    sql = "INSERT INTO {table} ({columns}) VALUES ({placeholders})".format(  # noqa: S608
+    sql = "INSERT INTO {table} ({columns}) VALUES ({placeholders})".format(  # noqa: S608 # nosec B608
         table=ops.quote_name(Observation._meta.db_table),
         columns=", ".join(ops.quote_name(c) for c in columns),
         placeholders=", ".join(["%s"] * len(columns)),

@@ -185,7 +185,8 @@ def save_draft(check: ImpactCheck, answers: CheckAnswers, *, version: int, by: A
             expected_version=version,
             changes={name: getattr(answers, name) for name in SCALAR_FIELDS},
         )
-        assert isinstance(saved, ImpactCheck)  # noqa: S101 — narrows the type for mypy
+        if not isinstance(saved, ImpactCheck):  # narrows the type for mypy
+            raise TypeError(saved)
         if saved.is_submitted:
             raise ValidationError(
                 _("Deze toets is intussen ingediend; begin een nieuwe herziening.")

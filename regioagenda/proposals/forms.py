@@ -313,5 +313,6 @@ class DigestForm(NLDesignFormMixin, forms.Form):
     def __init__(self, *args: Any, region: Region, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         themes = self.fields["themes"]
-        assert isinstance(themes, forms.ModelMultipleChoiceField)  # noqa: S101 — for mypy
+        if not isinstance(themes, forms.ModelMultipleChoiceField):  # narrows the type for mypy
+            raise TypeError(themes)
         themes.queryset = Theme.objects.filter(region=region).order_by("position")
