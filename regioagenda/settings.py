@@ -125,6 +125,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Records every refusal (403) and keeps the request at hand for other audit records.
+    "regioagenda.audit.middleware.AuditMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "regioagenda.accounts.sessions.SessionTimeLimitsMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -297,7 +299,11 @@ if PRODUCTION:
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # No header value, bearer key or password-like field reaches a log line (audit/logs.py).
+    "filters": {"redact_secrets": {"()": "regioagenda.audit.logs.RedactSecrets"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["redact_secrets"]},
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
     # WeasyPrint reports every step of every PDF at INFO.
     "loggers": {"axes": {"level": "WARNING"}, "weasyprint": {"level": "WARNING"}},

@@ -33,6 +33,7 @@ from regioagenda.agenda.progress import (
 )
 from regioagenda.agenda.report import progress_report
 from regioagenda.agenda.status import change_status
+from regioagenda.audit.records import record
 from regioagenda.core.concurrency import EditConflict
 from regioagenda.core.pdf import render_pdf
 from regioagenda.regions.current import current_region
@@ -456,4 +457,8 @@ def export(request: HttpRequest, file_format: str) -> HttpResponse:
     content_type, write = exports.FORMATS[file_format]
     response = HttpResponse(write(rows), content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="acties.{file_format}"'
+    # Staff exports are audited; anonymous downloads of public data are not, so that no
+    # visitor's address is kept for reading open data.
+    if request.user.is_authenticated:
+        record("export", request=request, obj=region, detail={"format": file_format})
     return response

@@ -6,3 +6,8 @@ class AuditConfig(AppConfig):
     name = "regioagenda.audit"
     label = "audit"
     verbose_name = _("Auditlog")
+
+    def ready(self) -> None:
+        from regioagenda.audit import receivers
+
+        receivers.connect()

@@ -16,6 +16,7 @@ from django.tasks import task
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from regioagenda.audit.records import record
 from regioagenda.monitor import cbs
 from regioagenda.monitor.importing import ImportResult, import_rows, read_rows
 from regioagenda.monitor.models import ImportRun
@@ -68,6 +69,13 @@ def execute(run: ImportRun) -> None:
     if result.ok and run.total is not None:
         run.done = run.total
     run.save(update_fields=["report", "status", "finished_at", "done"])
+    record(
+        "import",
+        actor=run.created_by,
+        obj=run,
+        result="success" if result.ok else "failure",
+        detail={"created": result.created, "revised": result.revised, "dry_run": run.dry_run},
+    )
 
 
 def _progress(run: ImportRun) -> cbs.Progress:

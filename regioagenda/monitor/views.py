@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from regioagenda.audit.records import record
 from regioagenda.monitor import charts, downloads
 from regioagenda.monitor.figures import IndicatorFigures, figures_of, tile_for
 from regioagenda.monitor.models import Aggregation, Indicator, Target
@@ -112,6 +113,8 @@ def download(request: HttpRequest, slug: str, format: str) -> HttpResponse:
     content_type, write = downloads.FORMATS[format]
     response = HttpResponse(write(rows), content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{indicator.slug}.{format}"'
+    if request.user.is_authenticated:  # as agenda.views.export: staff exports only
+        record("export", request=request, obj=indicator, detail={"format": format})
     if format == "csv":
         metadata = reverse("monitor:metadata", kwargs={"slug": slug})
         # CSVW: a link header points from the CSV to its description.

@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.text import slugify
 
+from regioagenda.audit.records import record
 from regioagenda.core.pdf import render_pdf
 from regioagenda.proposals.checks import current_check
 from regioagenda.proposals.models import ImpactCheck, Proposal, ProposalQuerySet
@@ -136,6 +137,7 @@ def document(request: HttpRequest, pk: int, document_pk: int) -> FileResponse:
         handle = stored.file.open("rb")
     except FileNotFoundError as missing:
         raise Http404 from missing
+    record("export", request=request, obj=proposal, detail={"document": stored.pk})
     return FileResponse(
         handle, as_attachment=True, filename=stored.name, content_type=stored.media_type
     )
@@ -159,6 +161,7 @@ def paragraph(request: HttpRequest, pk: int, format: str) -> HttpResponse:
             {"proposal": proposal, "check": check, "text": " ".join(paragraph_lines(check))},
         )
         media_type = "application/pdf"
+    record("export", request=request, obj=proposal, detail={"format": format})
     response = HttpResponse(content, content_type=media_type)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

@@ -4,6 +4,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from regioagenda.audit.records import record
 from regioagenda.monitor.importing import ImportResult, import_rows, read_rows
 from regioagenda.monitor.management.commands._progress import ProgressBar
 from regioagenda.regions.models import Region
@@ -72,4 +73,14 @@ class Command(BaseCommand):
             result = import_rows(region, rows, dry_run=bool(options["dry_run"]), progress=bar)
         finally:
             bar.finish()
+        record(
+            "import",
+            obj=region,
+            result="success" if result.ok else "failure",
+            detail={
+                "created": result.created,
+                "revised": result.revised,
+                "dry_run": result.dry_run,
+            },
+        )
         report(self, result, verbosity)

@@ -5,6 +5,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from regioagenda.audit.records import record
 from regioagenda.monitor.management.commands.import_observations import region_from
 from regioagenda.proposals.importing import import_proposals, read_rows
 
@@ -32,6 +33,7 @@ class Command(BaseCommand):
         if problems or result is None:
             lines = "\n".join(f"  - {problem}" for problem in problems)
             raise CommandError(f"Niet geïmporteerd; er is niets opgeslagen.\n{lines}")
+        record("import", obj=region, detail={"created": result.created, "updated": result.updated})
         self.stdout.write(
             self.style.SUCCESS(
                 f"Geïmporteerd: {result.created} nieuw, {result.updated} gewijzigd, "

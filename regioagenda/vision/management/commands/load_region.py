@@ -5,6 +5,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from regioagenda.audit.records import record
 from regioagenda.vision.dataset import DataSetError, load_region
 
 DEFAULT_FOLDER = settings.BASE_DIR / "regioagenda" / "data" / "regions" / "leidse-regio"
@@ -31,6 +32,15 @@ class Command(BaseCommand):
             raise CommandError(
                 f"De gegevens in {folder} zijn niet geladen; er is niets gewijzigd.\n{lines}"
             ) from exc
+        record(
+            "import",
+            obj=report.region,
+            detail={
+                "created": report.created,
+                "updated": report.updated,
+                "deleted": report.deleted,
+            },
+        )
         if int(str(options["verbosity"])) > 1:
             for change in report.changes:
                 self.stdout.write(f"  {change}")
