@@ -146,9 +146,14 @@ def kustregio(db) -> Region:
 
 
 def make_user(username: str, role: str | None = None, password: str | None = None, **scope) -> User:
+    from regioagenda.accounts.second_factor import give_second_factor, needs_second_factor
+
     user = User.objects.create_user(username=username, password=password, is_staff=role is not None)
     if role:
         Membership.objects.create(user=user, role=role, **scope)
+    if needs_second_factor(user):
+        # As staff have after setting up their authenticator app (see accounts/testing.py).
+        give_second_factor(user)
     return user
 
 

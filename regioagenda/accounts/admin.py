@@ -6,7 +6,8 @@ from django.utils.translation import gettext as _
 from rules.contrib.admin import ObjectPermissionsModelAdmin
 
 from regioagenda.accounts.models import ApiToken, Membership, User
-from regioagenda.accounts.tokens import issue_token, revoke_token
+from regioagenda.accounts.second_factor import has_second_factor
+from regioagenda.accounts.tokens import NO_SECOND_FACTOR, issue_token, revoke_token
 
 
 class MembershipInline(admin.TabularInline):
@@ -33,6 +34,13 @@ class ApiTokenForm(forms.ModelForm):
     class Meta:
         model = ApiToken
         fields = ["user", "name", "memberships", "expires_at"]
+
+    def clean_user(self) -> User:
+        # issue_token refuses too; here the refusal comes back as a form error, not a crash.
+        user: User = self.cleaned_data["user"]
+        if not has_second_factor(user):
+            raise ValidationError(NO_SECOND_FACTOR)
+        return user
 
 
 @admin.register(ApiToken)

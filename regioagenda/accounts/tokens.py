@@ -10,11 +10,17 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from regioagenda.accounts.models import ApiToken, Membership, User
 from regioagenda.accounts.predicates import Roles, roles_of
+from regioagenda.accounts.second_factor import has_second_factor
 
 PREFIX_LENGTH = 8
+NO_SECOND_FACTOR = gettext_lazy(
+    "Deze gebruiker heeft nog geen tweede stap (authenticator-app) ingesteld; een API-sleutel "
+    "kan pas daarna worden uitgegeven."
+)
 MAX_LIFETIME = datetime.timedelta(days=366)
 
 
@@ -32,9 +38,15 @@ def issue_token(
     expires_at: datetime.datetime,
     by: Any,
 ) -> tuple[ApiToken, str]:
-    """Create a token; returns it with the key, which is never shown again."""
-    if not roles_of(by).administrator:
+    """Create a token; returns it with the key, which is never shown again.
+
+    A token works without the second factor, so only users who have one may hold a token, and
+    only an administrator who has given theirs may issue one.
+    """
+    if not roles_of(by).administrator or not _has_passed_second_factor(by):
         raise PermissionDenied
+    if not has_second_factor(user):
+        raise ValidationError({"user": NO_SECOND_FACTOR})
     if not memberships:
         raise ValidationError(
             {"memberships": _("Kies minstens één rol waarvoor de sleutel geldt.")}
@@ -59,6 +71,15 @@ def issue_token(
     )
     token.memberships.set(memberships)
     return token, key
+
+
+def _has_passed_second_factor(by: Any) -> bool:
+    # In a request (the admin) the issuer's session must be verified; the OTP middleware gives
+    # request.user `is_verified`. Outside one (a shell, a test) having a device is the most to ask.
+    verified = getattr(by, "is_verified", None)
+    if callable(verified):
+        return bool(verified())
+    return has_second_factor(by)
 
 
 def revoke_token(token: ApiToken) -> None:

@@ -90,9 +90,27 @@ def assert_accessible(page: Page, what: str) -> None:
 
 
 def log_in(page: Page, username: str, password: str, *, button: str) -> None:
+    """Log in through the form; if the site then asks for a verification code (staff), give the
+    one the user's authenticator app would show now."""
     page.get_by_label("Gebruikersnaam").fill(username)
     page.get_by_label("Wachtwoord").fill(password)
     page.get_by_role("button", name=button).click()
+    page.wait_for_load_state()
+    code_field = page.locator("input[autocomplete='one-time-code']")
+    if code_field.count() == 0:
+        return
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from regioagenda.accounts.testing import current_code
+
+    # The confirmed device, or the one the setup page has just shown.
+    device = (
+        TOTPDevice.objects.filter(user__username=username).order_by("-confirmed", "-pk").first()
+    )
+    assert device is not None, f"{username} has no authenticator device"
+    code_field.fill(current_code(device))
+    page.locator("form:has(input[autocomplete='one-time-code'])").get_by_role("button").click()
+    page.wait_for_load_state()
 
 
 def visit(page: Page, url: str, status: int = 200) -> None:

@@ -1,4 +1,6 @@
+import base64
 import re
+from urllib.parse import parse_qs, urlparse
 
 import pytest
 from auditlog.models import LogEntry
@@ -6,6 +8,7 @@ from django.core.management import call_command
 from django.db import IntegrityError, transaction
 from django.test import Client
 from django.urls import reverse
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from regioagenda.accounts.models import Membership, User
 from regioagenda.regions.models import Municipality
@@ -166,10 +169,11 @@ def test_history_is_shown_to_staff_only(client: Client, leiden_editor, leiden):
     assert "Geschiedenis" in client.get(page).content.decode()
 
 
-def test_demo_users_get_random_passwords_printed_once(leidse_regio, capsys):
+def test_demo_users_get_random_passwords_and_authenticators_printed_once(leidse_regio, capsys):
     call_command("create_demo_users")
     first = capsys.readouterr().out
-    passwords = dict(re.findall(r"^\s+(\S+)\s+(\S{20})\s", first, flags=re.M))
+    passwords = dict(re.findall(r"^  (\S+)\s+(\S{20})\s", first, flags=re.M))
+    uris = re.findall(r"^    TOTP: (otpauth://totp/\S+)$", first, flags=re.M)
     assert set(passwords) == {
         "coordinator-leidse-regio",
         "redacteur-leiden",
@@ -183,23 +187,75 @@ def test_demo_users_get_random_passwords_printed_once(leidse_regio, capsys):
     assert user.check_password(passwords["redacteur-leiden"])
     assert user.memberships.get().municipality.code == "GM0546"
 
+    # Each account's URI follows its password line and holds the secret of its confirmed device.
+    assert len(set(uris)) == 6
+    device = TOTPDevice.objects.get(user=user, confirmed=True)
+    uri = re.search(r"redacteur-leiden .*\n    TOTP: (\S+)", first)
+    assert uri is not None and uri.group(1) == device.config_url
+    query = parse_qs(urlparse(uri.group(1)).query)
+    assert base64.b32decode(query["secret"][0]) == device.bin_key
+    assert query["issuer"] == ["Regio-agenda"]
+
     call_command("create_demo_users")
     second = capsys.readouterr().out
     assert passwords["redacteur-leiden"] not in second
     assert "wachtwoord ongewijzigd" in second
+    assert "TOTP: otpauth://" not in second
+    assert TOTPDevice.objects.get(user=user).config_url == device.config_url
+
+    call_command("create_demo_users", reset_passwords=True)
+    third = capsys.readouterr().out
+    new_device = TOTPDevice.objects.get(user=user)
+    assert new_device.config_url in third and device.config_url not in third
 
 
-def test_login_is_locked_after_repeated_wrong_passwords(client: Client, leidse_regio):
+def test_login_is_locked_after_ten_wrong_passwords_for_one_account_from_many_addresses(
+    client: Client, leidse_regio
+):
     User.objects.create_user("raadsel", password="het-echte-wachtwoord-123", is_staff=True)
     login = reverse("accounts:login")
-    for _ in range(4):
-        response = client.post(login, {"username": "raadsel", "password": "fout"})
+    for attempt in range(9):
+        address = f"192.0.2.{attempt + 1}"
+        response = client.post(
+            login, {"username": "raadsel", "password": "fout"}, REMOTE_ADDR=address
+        )
         assert response.status_code == 200
-    assert client.post(login, {"username": "raadsel", "password": "fout"}).status_code == 429
-    response = client.post(login, {"username": "raadsel", "password": "het-echte-wachtwoord-123"})
+    tenth = client.post(
+        login, {"username": "raadsel", "password": "fout"}, REMOTE_ADDR="192.0.2.10"
+    )
+    assert tenth.status_code == 429
+    response = client.post(
+        login,
+        {"username": "raadsel", "password": "het-echte-wachtwoord-123"},
+        REMOTE_ADDR="198.51.100.7",
+    )
     assert response.status_code == 429
     assert "tijdelijk geblokkeerd" in response.content.decode()
     assert "_auth_user_id" not in client.session
+
+
+def test_login_is_locked_after_ten_wrong_passwords_from_one_address_for_many_accounts(
+    client: Client, leidse_regio
+):
+    User.objects.create_user("echt", password="het-echte-wachtwoord-123", is_staff=True)
+    login = reverse("accounts:login")
+    for attempt in range(10):
+        response = client.post(
+            login, {"username": f"gok-{attempt}", "password": "fout"}, REMOTE_ADDR="203.0.113.5"
+        )
+    assert response.status_code == 429
+    from_there = client.post(
+        login,
+        {"username": "echt", "password": "het-echte-wachtwoord-123"},
+        REMOTE_ADDR="203.0.113.5",
+    )
+    assert from_there.status_code == 429
+    elsewhere = client.post(
+        login,
+        {"username": "echt", "password": "het-echte-wachtwoord-123"},
+        REMOTE_ADDR="203.0.113.6",
+    )
+    assert elsewhere.status_code == 302
 
 
 def test_coordinator_edits_a_principle_in_the_admin_and_the_history_names_them(

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from conftest import make_user
 from regioagenda.accounts.models import ApiToken, Membership, User
+from regioagenda.accounts.testing import with_second_factor
 from regioagenda.accounts.tokens import issue_token, revoke_token
 from regioagenda.agenda.models import Action, ProgressUpdate
 from regioagenda.agenda.tests.factories import make_action
@@ -19,12 +20,12 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def admin_user(db) -> User:
-    return User.objects.create_superuser("beheerder", password=None)
+    return with_second_factor(User.objects.create_superuser("beheerder", password=None))
 
 
 def token_for(user: User, admin_user: User, days: int = 30) -> str:
     _, key = issue_token(
-        user,
+        with_second_factor(user),
         name="koppeling",
         memberships=list(user.memberships.all()),
         expires_at=timezone.now() + datetime.timedelta(days=days),
@@ -126,7 +127,7 @@ def test_a_token_only_acts_within_its_scope(client, leidse_regio, leiden, oegstg
         user=user, role=Membership.Role.EDITOR, municipality=oegstgeest
     )
     _, key = issue_token(
-        user,
+        with_second_factor(user),
         name="alleen oegstgeest",
         memberships=[oegstgeest_membership],
         expires_at=timezone.now() + datetime.timedelta(days=5),

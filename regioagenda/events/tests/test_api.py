@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from conftest import make_user
 from regioagenda.accounts.models import Membership, User
+from regioagenda.accounts.testing import with_second_factor
 from regioagenda.accounts.tokens import issue_token
 from regioagenda.events.models import Event
 from regioagenda.events.tests.factories import local, make_audience, make_category, make_event
@@ -28,14 +29,14 @@ API = "/api/v1/regions/leidse-regio/events"
 
 @pytest.fixture
 def admin_user(db) -> User:
-    return User.objects.create_superuser("beheerder", password=None)
+    return with_second_factor(User.objects.create_superuser("beheerder", password=None))
 
 
 @pytest.fixture
 def key_of(admin_user):  # type: ignore[no-untyped-def]
     def key(user: User) -> str:
         _, key = issue_token(
-            user,
+            with_second_factor(user),
             name="koppeling",
             memberships=list(user.memberships.all()),
             expires_at=timezone.now() + datetime.timedelta(days=30),

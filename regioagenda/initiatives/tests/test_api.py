@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from conftest import make_user
 from regioagenda.accounts.models import Membership, User
+from regioagenda.accounts.testing import with_second_factor
 from regioagenda.accounts.tokens import issue_token
 from regioagenda.initiatives import submission
 from regioagenda.initiatives.models import Initiative, Status
@@ -18,9 +19,9 @@ EMAIL = "anna@example.org"
 
 
 def token_for(user: User) -> str:
-    admin = User.objects.create_superuser("beheerder", password=None)
+    admin = with_second_factor(User.objects.create_superuser("beheerder", password=None))
     _, key = issue_token(
-        user,
+        with_second_factor(user),
         name="koppeling",
         memberships=list(user.memberships.all()),
         expires_at=timezone.now() + datetime.timedelta(days=30),

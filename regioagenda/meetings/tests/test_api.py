@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from regioagenda.accounts.models import User
+from regioagenda.accounts.testing import with_second_factor
 from regioagenda.accounts.tokens import issue_token
 from regioagenda.agenda.tests.factories import make_action
 from regioagenda.dossiers.tests.factories import make_dossier
@@ -47,11 +48,11 @@ def at(day: int, hour: int = 19, minute: int = 30) -> datetime.datetime:
 
 @pytest.fixture
 def key_of(db):  # type: ignore[no-untyped-def]
-    admin = User.objects.create_superuser("beheerder", password=None)
+    admin = with_second_factor(User.objects.create_superuser("beheerder", password=None))
 
     def key(user: User) -> str:
         _, key = issue_token(
-            user,
+            with_second_factor(user),
             name="koppeling",
             memberships=list(user.memberships.all()),
             expires_at=timezone.now() + datetime.timedelta(days=30),

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from conftest import make_user
 from regioagenda.accounts.models import Membership, User
+from regioagenda.accounts.testing import with_second_factor
 from regioagenda.accounts.tokens import issue_token
 from regioagenda.competences.models import Place
 from regioagenda.monitor.dataset import load_monitor
@@ -41,14 +42,14 @@ BIO_SCIENCE_PARK = "Leiden Bio Science Park"
 
 @pytest.fixture
 def admin_user(db) -> User:
-    return User.objects.create_superuser("beheerder", password=None)
+    return with_second_factor(User.objects.create_superuser("beheerder", password=None))
 
 
 @pytest.fixture
 def key_of(admin_user):  # type: ignore[no-untyped-def]
     def key(user: User) -> str:
         _, key = issue_token(
-            user,
+            with_second_factor(user),
             name="koppeling",
             memberships=list(user.memberships.all()),
             expires_at=timezone.now() + datetime.timedelta(days=30),

@@ -14,6 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from regioagenda.accounts.models import User
+from regioagenda.accounts.testing import with_second_factor
 from regioagenda.accounts.tokens import issue_token
 from regioagenda.agenda.models import Action
 from regioagenda.proposals.checks import (
@@ -51,14 +52,14 @@ TEXT = (
 
 @pytest.fixture
 def admin_user(db) -> User:
-    return User.objects.create_superuser("beheerder", password=None)
+    return with_second_factor(User.objects.create_superuser("beheerder", password=None))
 
 
 @pytest.fixture
 def key_of(admin_user):  # type: ignore[no-untyped-def]
     def key(user: User) -> str:
         _, key = issue_token(
-            user,
+            with_second_factor(user),
             name="koppeling",
             memberships=list(user.memberships.all()),
             expires_at=timezone.now() + datetime.timedelta(days=30),

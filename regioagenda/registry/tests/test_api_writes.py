@@ -11,6 +11,7 @@ from django.test import Client
 from django.utils import timezone
 
 from regioagenda.accounts.models import User
+from regioagenda.accounts.testing import with_second_factor
 from regioagenda.accounts.tokens import issue_token
 from regioagenda.registry.models import (
     BudgetRequest,
@@ -28,14 +29,14 @@ BODIES = "/api/v1/regions/leidse-regio/joint-bodies"
 
 @pytest.fixture
 def admin_user(db) -> User:
-    return User.objects.create_superuser("beheerder", password=None)
+    return with_second_factor(User.objects.create_superuser("beheerder", password=None))
 
 
 @pytest.fixture
 def key_of(admin_user):  # type: ignore[no-untyped-def]
     def key(user: User) -> str:
         _, key = issue_token(
-            user,
+            with_second_factor(user),
             name="koppeling",
             memberships=list(user.memberships.all()),
             expires_at=timezone.now() + datetime.timedelta(days=30),

@@ -9,7 +9,7 @@ from regioagenda.regions.models import Region
 class Command(BaseCommand):
     help = (
         "Maakt demo-accounts: een redacteur per gemeente en een regiocoördinator, elk met een "
-        "willekeurig wachtwoord dat één keer wordt getoond."
+        "willekeurig wachtwoord en een TOTP-sleutel (otpauth://) die één keer worden getoond."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -26,7 +26,12 @@ class Command(BaseCommand):
         if region is None:
             raise CommandError("Geen regio gevonden. Laad eerst een regio met load_region.")
         accounts = create_demo_users(region, reset_passwords=bool(options["reset_passwords"]))
-        self.stdout.write("Demo-accounts (bewaar de wachtwoorden nu; ze worden niet opgeslagen):")
+        self.stdout.write(
+            "Demo-accounts (bewaar de wachtwoorden en de TOTP-sleutels nu; ze worden niet "
+            "opnieuw getoond). Scan elke otpauth://-link in een authenticator-app:"
+        )
         for account in accounts:
             password = account.password or "(bestond al; wachtwoord ongewijzigd)"
             self.stdout.write(f"  {account.username:<32} {password:<24} {account.role}")
+            if account.setup_uri:
+                self.stdout.write(f"    TOTP: {account.setup_uri}")
