@@ -259,6 +259,14 @@ MEDIA_URL = "/media/"
 PROPOSAL_DOCUMENT_MAX_BYTES = 25 * 1024 * 1024
 PROPOSAL_DOCUMENT_EXTRACT_SECONDS = 60
 
+# Uploads: clamd scans every upload when one of these is set (see core/scanning.py); a
+# configured scanner that cannot be reached refuses uploads. No form takes more than a few
+# files at once; more in one request is refused with a Dutch page (website.views.bad_request).
+CLAMD_SOCKET = os.environ.get("REGIOAGENDA_CLAMD_SOCKET", "")
+CLAMD_ADDRESS = os.environ.get("REGIOAGENDA_CLAMD_ADDRESS", "")
+CLAMD_TIMEOUT = float(os.environ.get("REGIOAGENDA_CLAMD_TIMEOUT", "30"))
+DATA_UPLOAD_MAX_NUMBER_FILES = 10
+
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 # The cache holds rate-limit counts, suggestions and calendar entries. With several server

@@ -13,6 +13,7 @@ admin.site.index_title = _("Beheer")
 urlpatterns = [
     path("api/v1/", api.urls),
     path(".well-known/security.txt", website_views.security_txt, name="security_txt"),
+    path(".well-known/security-policy.txt", website_views.security_policy, name="security_policy"),
     path("beheer/", admin.site.urls),
 ]
 
@@ -34,6 +35,7 @@ urlpatterns += i18n_patterns(
     prefix_default_language=False,
 )
 
+handler400 = "regioagenda.website.views.bad_request"
 handler404 = "regioagenda.website.views.page_not_found"
 handler500 = "regioagenda.website.views.server_error"
 handler403 = "regioagenda.website.views.permission_denied"

@@ -6,20 +6,14 @@ speaks, and hold machine formats: municipalities by CBS code, a decimal point, n
 in the spreadsheets, UTF-8 in the CSV. Progress is the present progress (`ProgressCalculator`).
 """
 
-import csv
-import io
 from collections.abc import Callable, Iterable
 from decimal import Decimal
 
 from django.db.models import Prefetch
-from odf.opendocument import OpenDocumentSpreadsheet
-from odf.table import Table, TableCell, TableRow
-from odf.text import P
-from openpyxl import Workbook
-from openpyxl.styles import Font
 
 from regioagenda.agenda.models import Action, ActionQuerySet, BudgetLine
 from regioagenda.agenda.progress import ProgressCalculator
+from regioagenda.core import exports as tabular
 from regioagenda.regions.models import Municipality, Region
 from regioagenda.vision.models import Theme
 
@@ -91,60 +85,19 @@ def _rows_of(
 
 
 def write_csv(rows: Iterable[Row]) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(COLUMNS)
-    writer.writerows(["" if value is None else value for value in row] for row in rows)
-    return buffer.getvalue().encode("utf-8")
+    return tabular.write_csv(COLUMNS, rows)
 
 
 def write_xlsx(rows: Iterable[Row]) -> bytes:
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "acties"
-    sheet.append(COLUMNS)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    sheet.freeze_panes = "A2"
-    amount = COLUMNS.index("bedrag_euro")
-    for row in rows:
-        sheet.append(row)
-        if row[amount] is not None:
-            sheet.cell(row=sheet.max_row, column=amount + 1).number_format = "0.00"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return tabular.write_xlsx(COLUMNS, rows, sheet="acties", number_formats={"bedrag_euro": "0.00"})
 
 
 def write_ods(rows: Iterable[Row]) -> bytes:
-    document = OpenDocumentSpreadsheet()
-    table = Table(name="acties")
-    table.addElement(_ods_row(COLUMNS))
-    for row in rows:
-        table.addElement(_ods_row(row))
-    document.spreadsheet.addElement(table)
-    buffer = io.BytesIO()
-    document.write(buffer)
-    return buffer.getvalue()
-
-
-def _ods_row(values: Iterable[Cell]) -> TableRow:
-    row = TableRow()
-    for value in values:
-        if value is None:
-            cell = TableCell()
-        elif isinstance(value, int | float | Decimal):
-            cell = TableCell(valuetype="float", value=str(value))
-            cell.addElement(P(text=str(value)))
-        else:
-            cell = TableCell(valuetype="string")
-            cell.addElement(P(text=value))
-        row.addElement(cell)
-    return row
+    return tabular.write_ods(COLUMNS, rows, sheet="acties")
 
 
 FORMATS: dict[str, tuple[str, Callable[[Iterable[Row]], bytes]]] = {
-    "csv": ("text/csv; charset=utf-8", write_csv),
-    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", write_xlsx),
-    "ods": ("application/vnd.oasis.opendocument.spreadsheet", write_ods),
+    "csv": (tabular.CSV, write_csv),
+    "xlsx": (tabular.XLSX, write_xlsx),
+    "ods": (tabular.ODS, write_ods),
 }

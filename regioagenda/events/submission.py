@@ -36,6 +36,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
 
+from regioagenda.core import scanning
 from regioagenda.core.concurrency import save_with_version_check
 from regioagenda.core.recurrence import parse_rule
 from regioagenda.events.models import Event
@@ -169,6 +170,9 @@ def check_image(upload: Any) -> str:
             upload.seek(0)
     if fmt not in IMAGE_FORMATS:
         raise ValidationError({"image": [not_an_image]})
+    upload.seek(0)
+    if reason := scanning.refusal(upload, name=getattr(upload, "name", "") or _("afbeelding")):
+        raise ValidationError({"image": [_("Afbeelding: %(reason)s") % {"reason": reason}]})
     return IMAGE_FORMATS[fmt]
 
 

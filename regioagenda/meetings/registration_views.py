@@ -10,7 +10,6 @@ Each registration carries a secret token: the cancel link, shown on the confirma
 sent by e-mail.
 """
 
-import csv
 import secrets
 from typing import Any
 
@@ -28,6 +27,8 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from regioagenda.audit.records import record
+from regioagenda.core import exports as tabular
 from regioagenda.meetings.forms import RegistrationForm
 from regioagenda.meetings.models import Meeting, Registration
 from regioagenda.meetings.views import meeting_for
@@ -217,24 +218,24 @@ def attendance(request: HttpRequest, pk: int) -> HttpResponse:
         )
     )
     if request.GET.get("formaat") == "csv":
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        rows = [
+            [
+                row.name,
+                row.email,
+                row.organisation,
+                row.status,
+                "ja" if row.attended else "nee",
+                row.created_at.isoformat(),
+            ]
+            for row in registrations
+        ]
+        header = ["naam", "e-mailadres", "organisatie", "status", "aanwezig", "aangemeld_op"]
+        response = HttpResponse(tabular.write_csv(header, rows), content_type=tabular.CSV)
         name = slugify(meeting.title) or f"vergadering-{meeting.pk}"
         response["Content-Disposition"] = f'attachment; filename="{name}-aanwezigheid.csv"'
-        writer = csv.writer(response)
-        writer.writerow(
-            ["naam", "e-mailadres", "organisatie", "status", "aanwezig", "aangemeld_op"]
-        )
-        for row in registrations:
-            writer.writerow(
-                [
-                    _csv_safe(row.name),
-                    _csv_safe(row.email),
-                    _csv_safe(row.organisation),
-                    row.status,
-                    "ja" if row.attended else "nee",
-                    row.created_at.isoformat(),
-                ]
-            )
+        # A list of people: never kept by a shared cache.
+        response["Cache-Control"] = "private, no-store"
+        record("export", request=request, obj=meeting, detail={"rows": len(rows)})
         return response
     if request.method == "POST":
         present = {int(value) for value in request.POST.getlist("aanwezig") if value.isdigit()}
@@ -251,8 +252,3 @@ def attendance(request: HttpRequest, pk: int) -> HttpResponse:
         "meetings/attendance.html",
         {"meeting": meeting, "registrations": registrations},
     )
-
-
-def _csv_safe(value: str) -> str:
-    """A cell a spreadsheet will not run as a formula."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value

@@ -7,18 +7,11 @@ the site speaks, and hold machine formats: CBS codes, ISO 8601 dates, a decimal 
 columns, so that the CSV can be read without guessing.
 """
 
-import csv
-import io
 from collections.abc import Callable, Iterable
 from decimal import Decimal
 from typing import Any
 
-from odf.opendocument import OpenDocumentSpreadsheet
-from odf.table import Table, TableCell, TableRow
-from odf.text import P
-from openpyxl import Workbook
-from openpyxl.styles import Font
-
+from regioagenda.core import exports as tabular
 from regioagenda.monitor.models import Indicator, Observation
 from regioagenda.monitor.series import RegionalValue
 from regioagenda.regions.models import Municipality, Region
@@ -124,38 +117,15 @@ def indicator_rows(
 
 
 def write_csv(rows: Iterable[Row]) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(NAMES)
-    writer.writerows(["" if value is None else value for value in row] for row in rows)
-    return buffer.getvalue().encode("utf-8")
+    return tabular.write_csv(NAMES, rows)
 
 
 def write_xlsx(rows: Iterable[Row]) -> bytes:
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = SHEET
-    sheet.append(NAMES)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    sheet.freeze_panes = "A2"
-    for row in rows:
-        sheet.append(row)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return tabular.write_xlsx(NAMES, rows, sheet=SHEET)
 
 
 def write_ods(rows: Iterable[Row]) -> bytes:
-    document = OpenDocumentSpreadsheet()
-    table = Table(name=SHEET)
-    table.addElement(_ods_row(NAMES))
-    for row in rows:
-        table.addElement(_ods_row(row))
-    document.spreadsheet.addElement(table)
-    buffer = io.BytesIO()
-    document.write(buffer)
-    return buffer.getvalue()
+    return tabular.write_ods(NAMES, rows, sheet=SHEET)
 
 
 def csvw_metadata(indicator: Indicator, *, csv_url: str, page_url: str) -> dict[str, Any]:
@@ -189,23 +159,7 @@ def csvw_metadata(indicator: Indicator, *, csv_url: str, page_url: str) -> dict[
 
 
 FORMATS: dict[str, tuple[str, Callable[[Iterable[Row]], bytes]]] = {
-    "csv": ("text/csv; charset=utf-8", write_csv),
-    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", write_xlsx),
-    "ods": ("application/vnd.oasis.opendocument.spreadsheet", write_ods),
+    "csv": (tabular.CSV, write_csv),
+    "xlsx": (tabular.XLSX, write_xlsx),
+    "ods": (tabular.ODS, write_ods),
 }
-
-
-def _ods_row(values: Iterable[Cell]) -> TableRow:
-    # As the agenda's exports do: numbers as numbers, None as an empty cell.
-    row = TableRow()
-    for value in values:
-        if value is None:
-            cell = TableCell()
-        elif isinstance(value, int | Decimal):
-            cell = TableCell(valuetype="float", value=str(value))
-            cell.addElement(P(text=str(value)))
-        else:
-            cell = TableCell(valuetype="string")
-            cell.addElement(P(text=value))
-        row.addElement(cell)
-    return row

@@ -11,9 +11,14 @@ from django.core.files.uploadedfile import UploadedFile
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
+from regioagenda.core import scanning
 from regioagenda.core.forms import NLDesignFormMixin
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+# An XLSX unpacks to some 5 to 20 times its size; a ZIP bomb to thousands. Python's zipfile
+# never yields more than an entry's declared size, so the directory's sizes are a real bound.
+MAX_UNPACKED_BYTES = 100 * 1024 * 1024
+MAX_ZIP_ENTRIES = 1000
 EXTENSIONS = (".csv", ".xlsx")
 # A sniffed CSV must show one of these between its columns in the first line.
 CSV_DELIMITERS = (",", ";")
@@ -34,6 +39,9 @@ def kind_of(name: str, head: bytes, whole: bytes) -> str | None:
     if suffix == ".csv":
         if b"\x00" in head or head.startswith(b"PK\x03\x04"):
             return None
+        # A web page or XML file with a comma in its first line is no table of figures.
+        if head.removeprefix(b"\xef\xbb\xbf").lstrip().startswith(b"<"):
+            return None
         try:
             text = head.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
@@ -44,6 +52,22 @@ def kind_of(name: str, head: bytes, whole: bytes) -> str | None:
         first_line = text.split("\n", 1)[0]
         return "csv" if any(d in first_line for d in CSV_DELIMITERS) else None
     return None
+
+
+def unpacks_too_far(whole: bytes) -> bool:
+    """Whether a ZIP (an XLSX) would unpack to more than MAX_UNPACKED_BYTES or has more than
+    MAX_ZIP_ENTRIES entries, by its directory, before anything is unpacked."""
+    if not whole.startswith(b"PK"):
+        return False
+    try:
+        with zipfile.ZipFile(io.BytesIO(whole)) as archive:
+            entries = archive.infolist()
+    except zipfile.BadZipFile:
+        return False
+    return (
+        len(entries) > MAX_ZIP_ENTRIES
+        or sum(entry.file_size for entry in entries) > MAX_UNPACKED_BYTES
+    )
 
 
 class UploadForm(NLDesignFormMixin, forms.Form):
@@ -85,6 +109,15 @@ class UploadForm(NLDesignFormMixin, forms.Form):
         upload.seek(0)
         if not whole.strip():
             raise ValidationError(_("Het bestand is leeg."), code="empty")
+        if unpacks_too_far(whole):
+            raise ValidationError(
+                _(
+                    "‘%(name)s’ pakt uit tot meer dan %(limit)s of bevat te veel onderdelen; "
+                    "zo groot is een werkmap met cijfers niet."
+                ),
+                code="zip_bomb",
+                params={"name": name, "limit": filesizeformat(MAX_UNPACKED_BYTES)},
+            )
         if kind_of(name, whole[:4096], whole) is None:
             raise ValidationError(
                 _(
@@ -94,6 +127,8 @@ class UploadForm(NLDesignFormMixin, forms.Form):
                 code="content",
                 params={"name": name, "kind": Path(name).suffix.lstrip(".").upper()},
             )
+        if reason := scanning.refusal(whole, name=name):
+            raise ValidationError(reason, code="virus")
         return upload
 
 

@@ -36,6 +36,6 @@ def report_pdf(request: HttpRequest, year: int) -> HttpResponse:
     pdf = render_pdf(request, "monitor/report_pdf.html", {"report": report})
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = (
-        f'inline; filename="monitor-{report.region.slug}-{report.year}.pdf"'
+        f'attachment; filename="monitor-{report.region.slug}-{report.year}.pdf"'
     )
     return response

@@ -54,6 +54,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from regioagenda.core import scanning
 from regioagenda.proposals.models import Proposal, ProposalDocument
 
 PDF = "application/pdf"
@@ -224,6 +225,9 @@ def extract_text(data: bytes, name: str) -> Extracted:
             name,
             limit=filesizeformat(max_bytes()),
         )
+    # Before anything parses it; every document upload (proposals, meetings, imports) passes here.
+    if reason := scanning.refusal(data, name=name):
+        raise DocumentRefused(reason)
     if data.startswith(b"%PDF-"):
         return _pdf(data, name)
     if data.startswith((b"PK\x03\x04", b"PK\x05\x06")):

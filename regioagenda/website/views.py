@@ -6,9 +6,15 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import (
+    PermissionDenied,
+    RequestDataTooBig,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+)
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template import loader
 from django.utils import timezone
@@ -206,13 +212,41 @@ def security_txt(request: HttpRequest) -> HttpResponse:
         f"Expires: {expires.isoformat()}",
         "Preferred-Languages: nl, en",
         f"Canonical: {settings.SITE_URL.rstrip('/')}/.well-known/security.txt",
-        f"Policy: {settings.SITE_URL.rstrip('/')}/contact/",
+        f"Policy: {settings.SITE_URL.rstrip('/')}/.well-known/security-policy.txt",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
 
 
+@require_GET
+def security_policy(request: HttpRequest) -> HttpResponse:
+    """The repository's SECURITY.md: how to report a vulnerability and what we promise."""
+    policy = (settings.BASE_DIR / "SECURITY.md").read_text(encoding="utf-8")
+    return HttpResponse(policy, content_type="text/plain; charset=utf-8")
+
+
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     return render(request, "404.html", status=404)
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    # Django refuses a request with too many files or fields, or one it cannot parse, before
+    # a form sees it; say why, in Dutch, rather than a bare "Bad Request".
+    if isinstance(exception, TooManyFilesSent):
+        reason = _(
+            "U stuurde te veel bestanden tegelijk; een formulier neemt er hoogstens %(limit)s. "
+            "Voeg ze in delen toe."
+        ) % {"limit": settings.DATA_UPLOAD_MAX_NUMBER_FILES}
+    elif isinstance(exception, MultiPartParserError):
+        # Mostly a file name longer than a file system allows, which no browser sends.
+        reason = _(
+            "Het formulier met het bestand kon niet worden gelezen. Geef het bestand een "
+            "kortere bestandsnaam en probeer het opnieuw."
+        )
+    elif isinstance(exception, TooManyFieldsSent | RequestDataTooBig):
+        reason = _("Het formulier bevat te veel gegevens. Verstuur het in delen.")
+    else:
+        reason = _("Het verzoek kon niet worden verwerkt. Probeer het opnieuw.")
+    return render(request, "400.html", {"reason": reason}, status=400)
 
 
 def server_error(request: HttpRequest) -> HttpResponse:

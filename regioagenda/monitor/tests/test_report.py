@@ -212,7 +212,7 @@ def test_pdf_is_tagged_titled_in_dutch_and_holds_the_figures_as_text(client, dat
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"] == (
-        f'inline; filename="monitor-{data_set.slug}-{year}.pdf"'
+        f'attachment; filename="monitor-{data_set.slug}-{year}.pdf"'
     )
     assert response.content.startswith(b"%PDF")
     pdf = inflated(response.content)
