@@ -2,9 +2,10 @@
 suggestions match against; editors find their municipality's proposals and checks here too,
 though the checks themselves are written on the proposal's page (one write path, `checks.py`)."""
 
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import admin
+from django.db.models import Q
 from rules.contrib.admin import ObjectPermissionsModelAdmin
 
 from regioagenda.accounts.predicates import regions_kept_by, roles_of
@@ -16,6 +17,7 @@ from regioagenda.proposals.models import (
     Proposal,
     ProposalDocument,
     ProposalLink,
+    ProposalQuerySet,
     Term,
 )
 from regioagenda.regions.models import Municipality
@@ -95,6 +97,11 @@ class ProposalAdmin(ObjectPermissionsModelAdmin, VersionCheckedAdmin):
     readonly_fields = ["version", "created_by", "created_at", "updated_at"]
     inlines = [LinkInline, DocumentInline]
 
+    def get_queryset(self, request: Any) -> Any:
+        # A concept is for those who keep it, here as on the site.
+        proposals = cast(ProposalQuerySet, super().get_queryset(request))
+        return proposals.visible_to(request.user)
+
     def formfield_for_foreignkey(self, db_field, request, **kwargs):  # type: ignore[no-untyped-def]
         if db_field.name == "municipality":
             kwargs["queryset"] = _municipalities_of(request)
@@ -127,6 +134,20 @@ class ImpactCheckAdmin(ObjectPermissionsModelAdmin):
     list_filter = ["state", "regional", "proposal__municipality"]
     list_select_related = ["proposal__municipality"]
     inlines = [AffectedInline]
+
+    def get_queryset(self, request: Any) -> Any:
+        # Drafts are for those who write the check (`proposals.write_check`), as on the site.
+        roles = roles_of(request.user)
+        checks = super().get_queryset(request)
+        if roles.administrator:
+            return checks
+        return checks.filter(
+            proposal__in=Proposal.objects.visible_to(request.user),
+        ).filter(
+            ~Q(state=ImpactCheck.State.DRAFT)
+            | Q(proposal__municipality__in=roles.editor_of)
+            | Q(proposal__municipality__region__in=roles.coordinator_of)
+        )
 
     def has_add_permission(self, request: Any) -> bool:
         return False
