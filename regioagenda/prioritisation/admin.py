@@ -34,6 +34,12 @@ class RoundAdmin(ObjectPermissionsModelAdmin, VersionCheckedAdmin):
     filter_horizontal = ["participants"]
     readonly_fields = ["adopted_at", "adopted_by", "version"]
 
+    def get_prepopulated_fields(self, request, obj=None):  # type: ignore[no-untyped-def]
+        # Once the slug is read-only the admin cannot fill it from the title (KeyError "slug").
+        if obj is not None and obj.has_opened():
+            return {}
+        return super().get_prepopulated_fields(request, obj)
+
     def get_readonly_fields(self, request, obj=None):  # type: ignore[no-untyped-def]
         fields = list(super().get_readonly_fields(request, obj))
         if obj is not None and obj.has_opened():
