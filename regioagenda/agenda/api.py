@@ -1,14 +1,13 @@
 """The execution agenda in the API: actions and their progress to read, and — with a token —
 the same writes as the site's forms, through the same functions."""
 
-import datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Field, Query, Router, Status
+from ninja import Field, Path, Query, Router, Status
 from ninja.pagination import paginate
 
 from regioagenda.agenda.editing import create_action, update_action
@@ -17,7 +16,7 @@ from regioagenda.agenda.progress import ProgressCalculator, record_progress
 from regioagenda.agenda.status import change_status
 from regioagenda.api.auth import token_auth
 from regioagenda.api.pagination import Pagination
-from regioagenda.api.schemas import ApiSchema, Text, text
+from regioagenda.api.schemas import SOMETHING, ApiSchema, IsoDate, ItemId, Text, text
 from regioagenda.regions.models import Municipality, Organisation, Region
 from regioagenda.vision.models import Agreement, Topic
 
@@ -87,7 +86,7 @@ class ActionOut(ApiSchema):
 
 class ProgressUpdateOut(ApiSchema):
     id: int
-    reported_on: datetime.date = Field(json_schema_extra={"format": "date"})
+    reported_on: IsoDate = Field(json_schema_extra={"format": "date"})
     percent: int
     text: str
     municipality: str = Field(description="CBS-code van de gemeente namens wie gemeld is.")
@@ -106,13 +105,13 @@ class ActionFilter(ApiSchema):
 
 class ActionIn(ApiSchema):
     region: str = Field(description="Code van de regio.")
-    title: str = Field(min_length=1, max_length=200)
+    title: str = Field(min_length=1, max_length=200, pattern=SOMETHING)
     title_en: str = Field("", max_length=200)
     description: str = ""
     description_en: str = ""
     topic: str | None = None
     agreement: str | None = None
-    parent: int | None = None
+    parent: ItemId | None = None
     weight: int = Field(1, ge=1, le=100)
     lead: str = Field(description="CBS-code van de trekker.", pattern=r"^GM\d{4}$")
     participants: list[str] = []
@@ -120,26 +119,31 @@ class ActionIn(ApiSchema):
 
 
 class ActionChange(ActionIn):
-    version: int = Field(description="De versie waarop de wijziging is gebaseerd.", ge=1)
+    version: int = Field(
+        description="De versie waarop de wijziging is gebaseerd.", ge=1, le=2**31 - 1
+    )
 
 
 class ProgressIn(ApiSchema):
     municipality: str = Field(pattern=r"^GM\d{4}$")
-    reported_on: datetime.date = Field(json_schema_extra={"format": "date"})
+    reported_on: IsoDate = Field(json_schema_extra={"format": "date"})
     percent: int = Field(ge=0, le=100)
-    text: str = Field(min_length=1)
+    text: str = Field(min_length=1, pattern=SOMETHING)
 
 
 class StatusIn(ApiSchema):
     status: Action.Status
-    changed_on: datetime.date = Field(json_schema_extra={"format": "date"})
+    changed_on: IsoDate = Field(json_schema_extra={"format": "date"})
     reason: str = ""
 
 
 def _values(
     data: ActionIn,
 ) -> tuple[Region, dict[str, Any], list[Municipality], list[Organisation]]:
-    region = get_object_or_404(Region, slug=data.region)
+    region = Region.objects.filter(slug=data.region).first()
+    if region is None:
+        # A field of the payload, not the address, names the region: a bad request, not a 404.
+        raise ValidationError({"region": f"'{data.region}' bestaat niet."})
     problems: dict[str, str] = {}
 
     def find(model: Any, field: str, wanted: Any, **lookup: Any) -> Any:
@@ -211,7 +215,7 @@ def list_actions(request: HttpRequest, filters: Query[ActionFilter]) -> QuerySet
     operation_id="getAction",
     summary="Eén actie",
 )
-def get_action(request: HttpRequest, id: int) -> Action:
+def get_action(request: HttpRequest, id: Path[ItemId]) -> Action:
     return get_object_or_404(_actions(), pk=id)
 
 
@@ -223,7 +227,7 @@ def get_action(request: HttpRequest, id: int) -> Action:
     summary="Voortgangsberichten van een actie",
 )
 @paginate(Pagination)
-def list_progress_updates(request: HttpRequest, id: int) -> QuerySet[ProgressUpdate]:
+def list_progress_updates(request: HttpRequest, id: Path[ItemId]) -> QuerySet[ProgressUpdate]:
     action = get_object_or_404(Action, pk=id)
     return action.progress_updates.select_related("municipality").order_by("reported_on", "pk")
 
@@ -252,7 +256,7 @@ def post_action(request: HttpRequest, data: ActionIn) -> Status[Action]:
     operation_id="updateAction",
     summary="Actie wijzigen (met versie)",
 )
-def put_action(request: HttpRequest, id: int, data: ActionChange) -> Action:
+def put_action(request: HttpRequest, id: Path[ItemId], data: ActionChange) -> Action:
     action = get_object_or_404(Action, pk=id)
     _, values, participants, partners = _values(data)
     update_action(
@@ -274,7 +278,9 @@ def put_action(request: HttpRequest, id: int, data: ActionChange) -> Action:
     operation_id="createProgressUpdate",
     summary="Voortgang melden",
 )
-def post_progress(request: HttpRequest, id: int, data: ProgressIn) -> Status[ProgressUpdate]:
+def post_progress(
+    request: HttpRequest, id: Path[ItemId], data: ProgressIn
+) -> Status[ProgressUpdate]:
     action = get_object_or_404(Action, pk=id)
     municipality = get_object_or_404(Municipality, code=data.municipality)
     update = record_progress(
@@ -296,7 +302,7 @@ def post_progress(request: HttpRequest, id: int, data: ProgressIn) -> Status[Pro
     operation_id="changeActionStatus",
     summary="Status wijzigen",
 )
-def post_status(request: HttpRequest, id: int, data: StatusIn) -> Status[Action]:
+def post_status(request: HttpRequest, id: Path[ItemId], data: StatusIn) -> Status[Action]:
     action = get_object_or_404(Action, pk=id)
     change_status(action, to=data.status, by=request.user, on=data.changed_on, reason=data.reason)
     return Status(201, get_object_or_404(_actions(), pk=id))

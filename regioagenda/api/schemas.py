@@ -39,3 +39,20 @@ def _iso_date(value: Any) -> Any:
 
 
 IsoDate = Annotated[datetime.date, BeforeValidator(_iso_date)]
+
+
+# At least one character that is not a space, by every reading of "space" involved (JSON
+# Schema's ECMAScript \s, the Rust \s pydantic checks patterns with, and Python's str.strip,
+# which also takes \x1c-\x1f): a name of spaces only is none.
+SOMETHING = r"[^\s\x1c-\x1f\x85\ufeff]"
+
+# A web address as Django's URLValidator accepts it, narrowed to http(s) and plain ASCII host
+# names, so that what the schema allows the model accepts: a host of labels with a top-level
+# domain of letters, then optionally a path, query or fragment without spaces.
+WEB_ADDRESS = (
+    r"^[Hh][Tt][Tt][Pp][Ss]?://"
+    r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,20}[A-Za-z0-9])?"
+    r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,20}[A-Za-z0-9])?)*"
+    r"\.[A-Za-z]{2,10}"
+    r"(?:[/?#][!-~]*)?$"
+)

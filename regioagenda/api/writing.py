@@ -52,6 +52,8 @@ class References:
         because everything else is looked up in it."""
         region = self.find(Region.objects.all(), "region", slug, slug=slug)
         if region is None:
+            # find() passes over an empty slug; a payload without a region is refused too.
+            self.problems.setdefault("region", f"'{slug}' bestaat niet.")
             self.check()
         return cast(Region, region)
 

@@ -12,7 +12,7 @@ from ninja.pagination import paginate
 
 from regioagenda.api.auth import token_auth
 from regioagenda.api.pagination import Pagination
-from regioagenda.api.schemas import ApiSchema, Text, text
+from regioagenda.api.schemas import ApiSchema, IsoDate, Text, text
 from regioagenda.dossiers.decisions import record_decision
 from regioagenda.dossiers.divergence import divergence
 from regioagenda.dossiers.models import CouncilDecision, DecisionBody, Dossier
@@ -111,12 +111,15 @@ class DecisionIn(ApiSchema):
     municipality: str = Field(pattern=r"^GM\d{4}$")
     body: DecisionBody
     version: int | None = Field(
-        None, description="Versie waarop de wijziging is gebaseerd; leeg voor een nieuw besluit."
+        None,
+        ge=1,
+        le=2**31 - 1,
+        description="Versie waarop de wijziging is gebaseerd; leeg voor een nieuw besluit.",
     )
     proposal_title: str = Field(min_length=1, max_length=300)
     proposal_number: str = Field("", max_length=50)
     proposal_url: str = Field("", max_length=500)
-    meeting_date: datetime.date | None = Field(None, json_schema_extra={"format": "date"})
+    meeting_date: IsoDate | None = Field(None, json_schema_extra={"format": "date"})
     outcome: str
     outcome_note: str = ""
     documents: list[DocumentIn] = []

@@ -20,7 +20,7 @@ from pydantic.alias_generators import to_camel
 from regioagenda.agenda.models import Action
 from regioagenda.api.auth import token_auth
 from regioagenda.api.pagination import Pagination
-from regioagenda.api.schemas import ApiSchema
+from regioagenda.api.schemas import ApiSchema, IsoDate, ItemId
 from regioagenda.competences.models import Competence, Place, PolicyDomain
 from regioagenda.initiatives import submission
 from regioagenda.initiatives.models import Initiative, InitiativeEvent, Status
@@ -61,7 +61,7 @@ class CompetenceRef(ApiSchema):
 
 class InitiativeEventOut(ApiSchema):
     status: str
-    happened_on: datetime.date = Field(json_schema_extra={"format": "date"})
+    happened_on: IsoDate = Field(json_schema_extra={"format": "date"})
     note: str
 
 
@@ -114,14 +114,14 @@ class InitiativeEventIn(ApiSchema):
         description="gepubliceerd of afgewezen voor een ingediend initiatief; daarna "
         "doorgestuurd, beantwoord, op-de-agenda (met action) of afgesloten."
     )
-    happened_on: datetime.date = Field(json_schema_extra={"format": "date"})
+    happened_on: IsoDate = Field(json_schema_extra={"format": "date"})
     note: str = Field("", description="Openbaar, behalve bij afgewezen (dan de interne reden).")
-    action: int | None = Field(None, description="Actie in de uitvoeringsagenda.")
+    action: ItemId | None = Field(None, description="Actie in de uitvoeringsagenda.")
     domain: str | None = Field(None, description="Bij publiceren: verbeterd beleidsdomein.")
     topic: str | None = Field(None, description="Bij publiceren: verbeterd onderwerp.")
     municipality: str | None = Field(None, description="Bij publiceren: CBS-code van de gemeente.")
     place: str | None = Field(None, description="Bij publiceren: CBS-code van de wijk of buurt.")
-    version: int = Field(ge=1, description="De versie waarop de stap is gebaseerd.")
+    version: int = Field(ge=1, le=2**31 - 1, description="De versie waarop de stap is gebaseerd.")
 
 
 def _competence(competence: Competence) -> dict[str, Any]:

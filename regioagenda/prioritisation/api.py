@@ -2,7 +2,7 @@
 ballots only after the deadline; an editor's token casts the municipality's ballot."""
 
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -128,12 +128,26 @@ class RoundOut(ApiSchema):
         return data
 
 
+POSITION = r"^[1-9][0-9]{0,3}$"
+# A number as JSON has it (not a text of one), from 0 to 10, as the schema says.
+Score = Annotated[float, Field(ge=0, le=10, strict=True)]
+
+
 class BallotIn(ApiSchema):
     municipality: str = Field(pattern=r"^GM\d{4}$")
     decision_reference: str = Field(min_length=1, max_length=300)
     decision_url: str = Field("", max_length=200)
-    ranks: dict[int, int] = Field({}, description="Positie op de lijst → plaats (1 = eerst).")
-    scores: dict[int, Decimal] = Field({}, description="Positie op de lijst → cijfer 0–10.")
+    # JSON object keys are texts; these are positions on the round's list, so digits only.
+    ranks: dict[int, int] = Field(
+        {},
+        description="Positie op de lijst → plaats (1 = eerst).",
+        json_schema_extra={"propertyNames": {"pattern": POSITION}},
+    )
+    scores: dict[int, Score] = Field(
+        {},
+        description="Positie op de lijst → cijfer 0–10.",
+        json_schema_extra={"propertyNames": {"pattern": POSITION}},
+    )
     approvals: list[int] = Field([], description="Posities die de gemeente steunt.")
 
 
@@ -186,7 +200,9 @@ def post_ballot(
         municipality=municipality,
         by=request.user,
         choices=BallotChoices(
-            ranks=dict(data.ranks), scores=dict(data.scores), approvals=set(data.approvals)
+            ranks=dict(data.ranks),
+            scores={key: Decimal(str(value)) for key, value in data.scores.items()},
+            approvals=set(data.approvals),
         ),
         decision_reference=data.decision_reference,
         decision_url=data.decision_url,

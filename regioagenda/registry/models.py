@@ -272,7 +272,9 @@ class Participation(VersionedModel):
         return self.outside_name.casefold() == other.outside_name.casefold()
 
     def covers_year(self, year: int) -> bool:
-        return overlaps(self.period, (datetime.date(year, 1, 1), datetime.date(year + 1, 1, 1)))
+        # The year after 9999 does not exist; the day after its last day is date.max then.
+        end = datetime.date(year + 1, 1, 1) if year < datetime.MAXYEAR else datetime.date.max
+        return overlaps(self.period, (datetime.date(year, 1, 1), end))
 
     def overlap_message(self, other: "Participation") -> str:
         return _g(

@@ -347,7 +347,10 @@ class ObservationIn(ApiSchema):
         max_length=30,
         description="De periode zoals de bron haar noemt, zoals 2024JJ00.",
     )
-    value: Number
+    value: Number = Field(
+        description="Het cijfer, met hoogstens 15 significante cijfers (meer is niet exact op "
+        "te slaan)."
+    )
     source: ObservationSourceIn
     note: Annotated[str, _text(500)] = Field(
         "", max_length=500, description="Toelichting bij het cijfer."

@@ -16,7 +16,7 @@ from pydantic import WithJsonSchema
 from regioagenda.accounts.models import User
 from regioagenda.api.auth import token_auth
 from regioagenda.api.pagination import Pagination
-from regioagenda.api.schemas import ApiSchema, IsoDate, ItemId
+from regioagenda.api.schemas import SOMETHING, WEB_ADDRESS, ApiSchema, IsoDate, ItemId
 from regioagenda.api.writing import References, audited, payload_checks, require
 from regioagenda.core.concurrency import save_with_version_check
 from regioagenda.proposals.api.impact_checks import CHECK_RELATIONS, CheckOut
@@ -251,9 +251,14 @@ def get_proposal(request: HttpRequest, region: str, id: Path[ItemId]) -> Proposa
 
 
 class SourceLinkIn(ApiSchema):
-    title: Annotated[str, limited_text(200)] = Field(min_length=1, max_length=200)
+    title: Annotated[str, limited_text(200)] = Field(
+        min_length=1, max_length=200, pattern=SOMETHING
+    )
     url: Annotated[str, limited_text(500)] = Field(
-        min_length=1, max_length=500, description="Adres van de pagina (http of https)."
+        min_length=1,
+        max_length=500,
+        pattern=WEB_ADDRESS,
+        description="Adres van de pagina (http of https).",
     )
 
 
@@ -262,9 +267,11 @@ class ProposalIn(ApiSchema):
     municipality: str = Field(description="CBS-code van de gemeente, zoals GM0546.")
     body: BodyCode = Field(description="raad of college.")
     number: Annotated[str, limited_text(60)] = Field(
-        min_length=1, max_length=60, description="Het nummer, zoals RV 26.0012."
+        min_length=1, max_length=60, pattern=SOMETHING, description="Het nummer, zoals RV 26.0012."
     )
-    title: Annotated[str, limited_text(500)] = Field(min_length=1, max_length=500)
+    title: Annotated[str, limited_text(500)] = Field(
+        min_length=1, max_length=500, pattern=SOMETHING
+    )
     date: IsoDate = Field(
         description="Datum van het voorstel.", json_schema_extra={"format": "date"}
     )

@@ -1,8 +1,9 @@
 """Who took part in which body when, and what each member paid in a year."""
 
 import datetime
+import re
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
 import rules
 from django.db.models import Q, QuerySet
@@ -10,6 +11,8 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, Path, Query, Status
 from ninja.pagination import paginate
+from pydantic import BeforeValidator, WithJsonSchema
+from pydantic_core import PydanticCustomError
 
 from regioagenda.api.auth import token_auth
 from regioagenda.api.pagination import Pagination
@@ -329,10 +332,29 @@ class ContributionFilter(ApiSchema):
     year: int | None = Field(None, ge=1900, le=9999, description="Alleen dit jaar.")
 
 
+# An amount given as text has the form the schema states; pydantic alone would also read
+# "1e3" or " 5 ", and refuse other texts the schema allowed.
+AMOUNT_TEXT = r"^-?[0-9]{1,12}(\.[0-9]{1,2})?$"
+
+
+def _amount(value: Any) -> Any:
+    if isinstance(value, bool) or (isinstance(value, str) and not re.fullmatch(AMOUNT_TEXT, value)):
+        raise PydanticCustomError("decimal_parsing", "moet een bedrag zijn, zoals 1234.50")
+    return value
+
+
+Amount = Annotated[
+    Decimal,
+    BeforeValidator(_amount),
+    WithJsonSchema({"anyOf": [{"type": "number"}, {"type": "string", "pattern": AMOUNT_TEXT}]}),
+]
+
+
 class ContributionIn(ApiSchema):
     participation: ItemId = Field(description="Id van de deelname.")
-    year: int = Field(ge=1900, le=9999)
-    amount_eur: Decimal = Field(description="Bedrag in euro.")
+    # Not up to 9999: the check against the participation's period reads the next year too.
+    year: int = Field(ge=1900, le=2200)
+    amount_eur: Amount = Field(description="Bedrag in euro.")
     source_title: str
     source_url: str = ""
 
