@@ -126,7 +126,9 @@ def test_ten_identical_submissions_of_a_check_submit_one_revision(
         [Client() for _ in range(PARALLEL)],
     )
 
-    assert sorted(statuses) == [200] + [409] * (PARALLEL - 1)
+    # The others find the draft already submitted (409) or, when the first one committed before
+    # they looked, no draft at all (404): either way, no second effect.
+    assert sorted(statuses)[0] == 200 and set(sorted(statuses)[1:]) <= {404, 409}, statuses
     checks = ImpactCheck.objects.filter(proposal=proposal)
     assert [(c.revision, c.state, c.version) for c in checks] == [
         (1, ImpactCheck.State.SUBMITTED, 2)

@@ -58,6 +58,13 @@ def png() -> bytes:
     return buffer.getvalue()
 
 
+def close_file(response) -> None:
+    # Not response.close(): outside the test client it sends request_finished, which closes the
+    # database connection, and on PostgreSQL the test's transaction with it.
+    for closable in getattr(response, "_resource_closers", []):
+        closable()
+
+
 def test_every_download_is_an_attachment_and_nothing_is_sniffed(
     leidse_regio, leiden, leiden_editor, media, no_pdf_rendering, monkeypatch
 ):
@@ -122,8 +129,7 @@ def test_every_download_is_an_attachment_and_nothing_is_sniffed(
         else:
             # An image or a feed: shown or subscribed to, never offered as a file.
             assert "attachment" not in got, (url, got)
-        if hasattr(response, "close"):
-            response.close()
+        close_file(response)
 
 
 def test_an_uploaded_name_reaches_the_download_header_only_as_a_safe_filename(
@@ -141,4 +147,4 @@ def test_an_uploaded_name_reaches_the_download_header_only_as_a_safe_filename(
     # Non-ASCII goes in RFC 6266's filename*; no path part survives.
     assert header.startswith("attachment; filename*=utf-8''")
     assert "%C3%9Cberzicht.txt" in header and ".." not in header and "\\" not in header
-    response.close()
+    close_file(response)
