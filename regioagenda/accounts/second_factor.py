@@ -21,7 +21,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import Resolver404, resolve, reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from regioagenda.accounts.models import Membership
+from regioagenda.accounts.predicates import roles_of
 from regioagenda.audit.records import record
 
 DEVICE_NAME = "Authenticator-app"
@@ -44,7 +44,11 @@ def needs_second_factor(user: Any) -> bool:
         return False
     if user.is_staff or user.is_superuser:
         return True
-    return Membership.objects.filter(user=user).exclude(role=Membership.Role.PARTNER).exists()
+    # The roles the views read anyway (one query per request, cached on the user).
+    roles = roles_of(user)
+    return bool(
+        roles.administrator or roles.editor_of or roles.council_member_of or roles.coordinator_of
+    )
 
 
 def confirmed_device(user: Any) -> TOTPDevice | None:
