@@ -194,6 +194,13 @@ def fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def no_page_cache(settings):
+    # Kept pages would hide the queries that page tests count and show a test the page it read
+    # before a write without signals; core/tests/test_page_cache.py turns the cache on.
+    settings.REGIOAGENDA_PAGE_CACHE_SECONDS = 0
+
+
+@pytest.fixture(autouse=True)
 def plain_static_file_names(settings):
     # Pages link plain static names, which the test server finds in the source folders, so no
     # test depends on a collectstatic run under var/.

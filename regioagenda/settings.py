@@ -119,6 +119,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Near the top, so that error pages made before the view (an invalid Host header, say)
+    # carry the policy too.
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -132,7 +135,9 @@ MIDDLEWARE = [
     "regioagenda.accounts.sessions.SessionTimeLimitsMiddleware",
     "regioagenda.accounts.second_factor.SecondFactorRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # Inside the CSP and security middleware, so that kept pages get their security headers, a
+    # fresh CSP nonce and their Vary headers on every hit (core/page_cache.py).
+    "regioagenda.core.page_cache.PageCacheMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
     "regioagenda.api.middleware.ApiResponseMiddleware",
@@ -177,6 +182,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Django's backend, but a new connection waits a few seconds for a restarting server
+    # instead of failing the request at once (issue 9: a database restart under load).
+    DATABASES["default"]["ENGINE"] = "regioagenda.core.db.postgresql"
+REGIOAGENDA_DB_CONNECT_PATIENCE_SECONDS = float(
+    os.environ.get("REGIOAGENDA_DB_CONNECT_PATIENCE_SECONDS", "5")
+)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
@@ -283,6 +295,15 @@ CACHES = {
         }
     )
 }
+
+# Whole public pages for anonymous visitors are kept this many seconds at most, and forgotten
+# at once when the data changes (core/page_cache.py); 0 switches that off. The change is seen
+# by the cache of the process that made it, so the page cache is on only with a shared cache
+# (Redis): with a cache per process, a change made by the worker or another server process
+# would go unseen until the time runs out.
+REGIOAGENDA_PAGE_CACHE_SECONDS = int(
+    os.environ.get("REGIOAGENDA_PAGE_CACHE_SECONDS", "300" if _redis_url else "0")
+)
 
 # Content Security Policy: nothing inline, nothing from other hosts.
 SECURE_CSP = {

@@ -10,6 +10,10 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         checks.register(scanner_configuration, checks.Tags.security, deploy=True)
+        from regioagenda.core import page_cache
+
+        if page_cache.seconds():
+            page_cache.watch_models()
 
 
 def scanner_configuration(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:

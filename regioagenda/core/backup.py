@@ -52,6 +52,8 @@ from django.utils import timezone
 from django.utils.duration import duration_string
 from django.utils.translation import gettext as _
 
+from regioagenda.core import page_cache
+
 FORMAT = "regioagenda-backup"
 FORMAT_VERSION = 1
 MANIFEST = "manifest.json"
@@ -420,6 +422,8 @@ def restore_backup(path: Path, *, using: str = DEFAULT_DB_ALIAS) -> Summary:
             tables = _check_restored_rows(manifest, using)
             _move_files(manifest, folder, media_root, moved)
         ContentType.objects.clear_cache()
+        # The rows came in without signals; pages kept from before the restore must go.
+        page_cache.bump_generation()
     except BaseException:
         for file in moved:
             file.unlink(missing_ok=True)

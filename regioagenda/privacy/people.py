@@ -32,6 +32,7 @@ from django_otp import devices_for_user
 
 from regioagenda.accounts.models import ApiToken, User
 from regioagenda.audit.records import record
+from regioagenda.core.page_cache import bump_generation
 from regioagenda.events.models import Event
 from regioagenda.initiatives.models import Initiative
 from regioagenda.meetings.models import Invitation, Registration
@@ -139,6 +140,7 @@ def erase_person(person: User | str) -> dict[str, int]:
 
     if user is not None:
         counts.update(_erase_account(user))
+    bump_generation()  # the updates above send no signals; public pages show organiser names
     record("person.erased", obj=user, detail={"rows": counts})
     return counts
 

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from regioagenda.audit.records import record
+from regioagenda.core.page_cache import bump_generation
 from regioagenda.vision.dataset import DataSetError, load_region
 
 DEFAULT_FOLDER = settings.BASE_DIR / "regioagenda" / "data" / "regions" / "leidse-regio"
@@ -32,6 +33,7 @@ class Command(BaseCommand):
             raise CommandError(
                 f"De gegevens in {folder} zijn niet geladen; er is niets gewijzigd.\n{lines}"
             ) from exc
+        bump_generation()  # kept pages go, also when the load changed nothing they show
         record(
             "import",
             obj=report.region,
