@@ -12,6 +12,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from regioagenda.core import scanning
+from regioagenda.core.csvfiles import decode_text
 from regioagenda.core.forms import NLDesignFormMixin
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
@@ -47,8 +48,13 @@ def kind_of(name: str, head: bytes, whole: bytes) -> str | None:
         except UnicodeDecodeError as exc:
             # The head may cut a character in two; only an error before its end counts.
             if exc.start < len(head) - 4:
-                return None
-            text = head[: exc.start].decode("utf-8-sig")
+                # Not UTF-8: Windows-1252, as Dutch Excel saves a CSV, or no text at all.
+                windows = decode_text(head)
+                if windows is None:
+                    return None
+                text = windows
+            else:
+                text = head[: exc.start].decode("utf-8-sig")
         first_line = text.split("\n", 1)[0]
         return "csv" if any(d in first_line for d in CSV_DELIMITERS) else None
     return None

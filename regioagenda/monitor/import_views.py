@@ -1,7 +1,8 @@
 """The coordinator's import page: start an import of a file or a CBS table, and follow it.
 
 An import runs as a background task (`tasks.run_import`); its page refreshes itself while it
-waits or runs, and shows the report when it is done.
+waits or runs, and shows the report when it is done. A run whose worker died is shown as failed
+(`tasks.give_up_stalled_runs`) rather than running for ever.
 """
 
 import uuid
@@ -71,6 +72,7 @@ def imports(request: HttpRequest) -> HttpResponse:
         )
         tasks.run_import.enqueue(run.pk)
         return redirect("monitor:import", pk=run.pk)
+    tasks.give_up_stalled_runs()
     return render(
         request,
         "monitor/import_start.html",
@@ -88,6 +90,7 @@ def imports(request: HttpRequest) -> HttpResponse:
 @login_required
 def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
     region = _region_for_import(request)
+    tasks.give_up_stalled_runs()
     run = get_object_or_404(ImportRun.objects.select_related("created_by"), pk=pk, region=region)
     busy = run.status in (ImportRun.Status.WAITING, ImportRun.Status.RUNNING)
     return render(

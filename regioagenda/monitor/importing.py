@@ -4,8 +4,9 @@
     import_rows(region, rows)    validate every row, then write them all in one transaction
     record_observation(o, by=u)  one figure from a form or the API, by the same revision rule
 
-The file layout (one figure a row, a header row first; CSV in UTF-8 with a comma or a
-semicolon between the columns, or the first sheet of an XLSX workbook):
+The file layout (one figure a row, a header row first; CSV with a comma or a
+semicolon between the columns, UTF-8 or Windows-1252 as Excel saves it, or the first sheet of
+an XLSX workbook; at most MAX_FILE_BYTES):
 
     indicator, gebied, periode_begin, periode_einde, periode, waarde, bron, tabel, bron_url,
     opgehaald_op, toelichting
@@ -19,10 +20,12 @@ becomes revision 1; the same value as the current revision changes nothing; a di
 becomes a new revision and the older one stays in the history.
 """
 
-import csv
 import datetime
 import io
+import os
 import re
+import sys
+import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -36,6 +39,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from regioagenda.competences.models import Place
+from regioagenda.core.csvfiles import FileTooLarge, csv_records, decode_text, read_limited
+from regioagenda.core.page_cache import bump_generation
 from regioagenda.monitor.models import Indicator, Observation
 from regioagenda.regions.models import Municipality, Region
 
@@ -66,6 +71,10 @@ VALUE_LIMIT = Decimal(10) ** 14
 # SQLite keeps a decimal as a double: a figure with more digits would come back changed.
 SIGNIFICANT_DIGITS = 15
 BATCH_SIZE = 2000
+# A file for the command or the data set (the web form allows less): 100,000 figures take some
+# 15 MB. A larger file is refused before it is read.
+MAX_FILE_BYTES = 50 * 1024 * 1024
+PAUSE_AFTER_ROWS = "REGIOAGENDA_IMPORT_PAUSE_AFTER_ROWS"
 # A report lists at most this many changes; the counts always cover all of them.
 MAX_CHANGES = 1000
 
@@ -144,19 +153,17 @@ def _cell_text(value: Any) -> str:
 
 
 def _csv_records(data: bytes, file_name: str, problems: list[str]) -> list[list[str]]:
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
+    text = decode_text(data)
+    if text is None:
         problems.append(
-            _("%(file)s: het bestand is niet in UTF-8 opgeslagen.") % {"file": file_name}
+            _(
+                "%(file)s: de tekens in het bestand zijn niet te lezen; sla het op als CSV "
+                "(UTF-8) of als CSV uit Excel."
+            )
+            % {"file": file_name}
         )
         return []
-    first_line = text.split("\n", 1)[0]
-    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
-    return [
-        [cell.strip() for cell in record]
-        for record in csv.reader(io.StringIO(text), delimiter=delimiter)
-    ]
+    return csv_records(text)
 
 
 def _xlsx_records(data: bytes, file_name: str, problems: list[str]) -> list[list[str]]:
@@ -174,14 +181,6 @@ def _xlsx_records(data: bytes, file_name: str, problems: list[str]) -> list[list
         workbook.close()
 
 
-def _read_bytes(file: IO[bytes] | bytes | Path | str) -> bytes:
-    if isinstance(file, bytes):
-        return file
-    if isinstance(file, (Path, str)):
-        return Path(file).read_bytes()
-    return file.read()
-
-
 def read_rows(
     file: IO[bytes] | bytes | Path | str, file_name: str
 ) -> tuple[list[ObservationRow], list[str]]:
@@ -189,7 +188,10 @@ def read_rows(
 
     Row numbers count the header as row 1, as a spreadsheet shows them."""
     problems: list[str] = []
-    data = _read_bytes(file)
+    try:
+        data = read_limited(file, MAX_FILE_BYTES, file_name)
+    except FileTooLarge as refusal:
+        return [], [str(refusal)]
     suffix = Path(file_name).suffix.lower()
     if suffix == ".csv":
         records = _csv_records(data, file_name, problems)
@@ -201,11 +203,13 @@ def read_rows(
         ]
     if problems:
         return [], problems
-    records = [r for r in records if any(cell for cell in r)]
-    if not records:
+    # Numbered before empty lines are left out, so that a problem names the row a spreadsheet
+    # shows, also below an empty line.
+    numbered = [(number, r) for number, r in enumerate(records, start=1) if any(r)]
+    if not numbered:
         return [], [_("%(file)s: het bestand is leeg.") % {"file": file_name}]
 
-    header = [cell.strip().lower() for cell in records[0]]
+    header = [cell.strip().lower() for cell in numbered[0][1]]
     while header and not header[-1]:
         header.pop()
     unknown = [name for name in header if name not in COLUMNS]
@@ -224,7 +228,7 @@ def read_rows(
         return [], problems
 
     rows = []
-    for number, record in enumerate(records[1:], start=2):
+    for number, record in numbered[1:]:
         cells = dict(zip(header, record, strict=False))
         row = _row(cells, number, problems)
         if row is not None:
@@ -549,7 +553,23 @@ def _insert(values: list[tuple[Any, ...]], user: Any) -> None:
 
     with connection.cursor() as cursor:
         for start in range(0, len(values), BATCH_SIZE):
-            cursor.executemany(sql, [adapt(row) for row in values[start : start + BATCH_SIZE]])
+            batch = values[start : start + BATCH_SIZE]
+            cursor.executemany(sql, [adapt(row) for row in batch])
+            _pause_when_asked(start + len(batch))
+    # The insert sends no signals; kept pages of the monitor show these figures.
+    bump_generation()
+
+
+def _pause_when_asked(written: int) -> None:
+    """Stop the writer here, inside the transaction, when a test asks for it.
+
+    The tests of a killed import (monitor/tests/test_import_kill.py) set PAUSE_AFTER_ROWS, wait
+    for the line on stderr and kill the process. Unset, as everywhere else, it does nothing."""
+    after = os.environ.get(PAUSE_AFTER_ROWS)
+    if after and written >= int(after):
+        sys.stderr.write(f"{PAUSE_AFTER_ROWS}: {written}\n")
+        sys.stderr.flush()
+        time.sleep(600)
 
 
 def import_rows(
@@ -570,6 +590,10 @@ def import_rows(
     result.problems = _validate(region, rows, areas, unknown_areas, indicators, progress)
     if result.problems:
         return result
+    if progress is not None:
+        # Checked: said before the transaction, as progress reported inside it is seen by no
+        # one until it ends (a task's heartbeat goes with it).
+        progress(total, total * 2)
 
     used = {indicators[row.indicator.strip()] for row in rows}
     with transaction.atomic():

@@ -373,6 +373,27 @@ class Target(VersionedModel):
         return self.indicator.region_id
 
 
+# A running import writes its heartbeat with its progress; one silent this long has died (a
+# killed or restarted worker) and never finishes. The write transaction of 100,000 figures takes
+# seconds, far less. A run that waits this long for a worker has none.
+RUN_SILENT_LIMIT = datetime.timedelta(minutes=15)
+RUN_WAITING_LIMIT = datetime.timedelta(hours=1)
+
+
+class ImportRunQuerySet(models.QuerySet["ImportRun"]):
+    def stalled(self, now: datetime.datetime) -> "ImportRunQuerySet":
+        """Runs still shown as waiting or running that no worker will finish."""
+        silent_since = now - RUN_SILENT_LIMIT
+        return self.filter(
+            Q(
+                status=ImportRun.Status.RUNNING,
+                heartbeat_at__lt=silent_since,
+            )
+            | Q(status=ImportRun.Status.RUNNING, heartbeat_at=None, started_at__lt=silent_since)
+            | Q(status=ImportRun.Status.WAITING, created_at__lt=now - RUN_WAITING_LIMIT)
+        )
+
+
 class ImportRun(models.Model):
     """One import of figures (from CBS or a file), with its progress for the coordinator."""
 
@@ -399,6 +420,12 @@ class ImportRun(models.Model):
     report = models.JSONField(_("verslag"), default=dict, blank=True)
     started_at = models.DateTimeField(_("begonnen op"), null=True, blank=True)
     finished_at = models.DateTimeField(_("klaar op"), null=True, blank=True)
+    heartbeat_at = models.DateTimeField(
+        _("laatste teken van leven"),
+        null=True,
+        blank=True,
+        help_text=_("Bijgewerkt met de voortgang; te lang stil is mislukt."),
+    )
     created_at = models.DateTimeField(_("aangemaakt op"), auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -408,6 +435,8 @@ class ImportRun(models.Model):
         related_name="+",
         verbose_name=_("door"),
     )
+
+    objects = ImportRunQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("import")

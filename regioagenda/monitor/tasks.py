@@ -1,12 +1,14 @@
 """Imports of figures as background tasks (django.tasks; `manage.py db_worker` runs them).
 
 The coordinator starts an `ImportRun` from the web; `run_import` carries it out and keeps its
-`done`, `total`, `status` and `report` up to date, so that its page can show how far it is.
+`done`, `total`, `status` and `report` up to date, so that its page can show how far it is, and
+its `heartbeat_at`, so that a run whose worker was killed is seen to have failed.
 An uploaded file waits in `upload_storage()` (under the var folder, never served) until the task
 has read it.
 """
 
 import logging
+import time
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +30,8 @@ cbs_transport: cbs.Transport = cbs.http_transport
 
 # Write the progress at most this often (rows), so that a large import is not slowed down.
 PROGRESS_STEP = 500
+# ...and at least this often (seconds), so that a slow import is not taken for a dead one.
+HEARTBEAT_SECONDS = 30
 
 
 def upload_storage() -> FileSystemStorage:
@@ -36,14 +40,62 @@ def upload_storage() -> FileSystemStorage:
 
 @task()
 def run_import(run_id: int) -> None:
+    # The worker is the first to notice runs of a worker that was killed before it.
+    give_up_stalled_runs()
     execute(ImportRun.objects.get(pk=run_id))
+
+
+def give_up_stalled_runs() -> int:
+    """Mark the runs that no worker will finish (killed or never started) as failed, with a
+    Dutch explanation; how many there were. Their pages and the list call this too.
+
+    An import writes its figures in one transaction, so a killed one has written none."""
+    now = timezone.now()
+    stalled = ImportRun.objects.stalled(now)
+    # Looking first keeps a page from waiting on SQLite's write lock while an import writes.
+    if not stalled.exists():
+        return 0
+    count = 0
+    for run in stalled:
+        started = run.status == ImportRun.Status.RUNNING
+        problem = (
+            _(
+                "De import is afgebroken: de verwerking stopte onderweg (bijvoorbeeld doordat "
+                "de server herstartte). Er is niets opgeslagen; start de import opnieuw."
+            )
+            if started
+            else _(
+                "De import is niet begonnen: er draait geen achtergrondverwerking. Er is niets "
+                "opgeslagen; start de import opnieuw als de verwerking weer draait."
+            )
+        )
+        # Only while it is still stalled: a run that just finished keeps its own outcome.
+        count += (
+            ImportRun.objects.stalled(now)
+            .filter(pk=run.pk)
+            .update(
+                status=ImportRun.Status.FAILED,
+                finished_at=now,
+                report={**run.report, "problems": [problem], "summary": ""},
+            )
+        )
+        if not started and run.kind == "bestand" and run.report.get("file"):
+            upload_storage().delete(run.report["file"])
+    return count
 
 
 def execute(run: ImportRun) -> None:
     """Carry out `run` from start to end; any failure is recorded on the run, not raised."""
+    now = timezone.now()
+    # Claimed only while it waits: one given up meanwhile (give_up_stalled_runs) or run already
+    # is left alone.
+    claimed = ImportRun.objects.filter(pk=run.pk, status=ImportRun.Status.WAITING).update(
+        status=ImportRun.Status.RUNNING, started_at=now, heartbeat_at=now
+    )
+    if not claimed:
+        return
     run.status = ImportRun.Status.RUNNING
-    run.started_at = timezone.now()
-    run.save(update_fields=["status", "started_at"])
+    run.started_at = run.heartbeat_at = now
     report: dict[str, Any] = dict(run.report)
     try:
         result = _import_cbs(run, report) if run.kind == "cbs" else _import_file(run, report)
@@ -80,14 +132,19 @@ def execute(run: ImportRun) -> None:
 
 def _progress(run: ImportRun) -> cbs.Progress:
     last = [-PROGRESS_STEP]
+    last_beat = [time.monotonic()]
 
     def progress(done: int, total: int | None) -> None:
-        if done - last[0] < PROGRESS_STEP and done != total:
+        beat_due = time.monotonic() - last_beat[0] >= HEARTBEAT_SECONDS
+        if done - last[0] < PROGRESS_STEP and done != total and not beat_due:
             return
         last[0] = done
+        last_beat[0] = time.monotonic()
         run.done = done
         run.total = total
-        ImportRun.objects.filter(pk=run.pk).update(done=run.done, total=run.total)
+        ImportRun.objects.filter(pk=run.pk).update(
+            done=run.done, total=run.total, heartbeat_at=timezone.now()
+        )
 
     return progress
 

@@ -1,7 +1,7 @@
 """Register proposals from an export of a council information system (CSV or JSON).
 
-The layout (one proposal a row; CSV in UTF-8 with a header row and a comma or semicolon between
-the columns, or JSON: a list of objects with the same keys):
+The layout (one proposal a row; CSV in UTF-8 or Windows-1252 with a header row and a comma or
+semicolon between the columns, or JSON: a list of objects with the same keys):
 
     gemeente       CBS code of the municipality (GM0546)
     orgaan         raad or college
@@ -20,12 +20,11 @@ foreign municipality, one the user may not edit, a date that is not one, a numbe
 file…) stops it with a message naming the row and the column, and nothing is written.
 """
 
-import csv
 import datetime
-import io
 import json
 from dataclasses import dataclass, field
-from typing import Any
+from pathlib import Path
+from typing import IO, Any
 
 import rules
 from django.core.exceptions import ValidationError
@@ -33,6 +32,7 @@ from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from regioagenda.core.csvfiles import FileTooLarge, csv_records, decode_text, read_limited
 from regioagenda.proposals.models import GoverningBody, Proposal, ProposalLink, ProposalStatus
 from regioagenda.regions.models import Municipality, Region
 
@@ -52,6 +52,9 @@ REQUIRED = ["gemeente", "orgaan", "nummer", "titel", "datum"]
 # Length limits of the model's fields, checked before anything is written.
 LIMITS = {"nummer": 60, "titel": 500, "url": 500}
 LINK_TITLE = "Raadsinformatiesysteem"
+# An export of every proposal of a municipality's council period is well under a megabyte; a
+# larger file is refused before it is read.
+MAX_FILE_BYTES = 20 * 1024 * 1024
 
 
 @dataclass
@@ -66,18 +69,25 @@ class ImportResult:
         return not self.problems
 
 
-def read_rows(data: bytes, name: str) -> tuple[list[dict[str, str]], list[str]]:
-    """The rows of a CSV or JSON file, each with its line number under "_rij"."""
+def read_rows(
+    file: IO[bytes] | bytes | Path | str, name: str
+) -> tuple[list[dict[str, str]], list[str]]:
+    """The rows of a CSV or JSON file, each with its row number under "_rij" (as a spreadsheet
+    counts them: the header is row 1, empty lines count too)."""
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return [], [_("%(name)s is geen UTF-8-tekst.") % {"name": name}]
+        data = read_limited(file, MAX_FILE_BYTES, name)
+    except FileTooLarge as refusal:
+        return [], [str(refusal)]
+    text = decode_text(data)
+    if text is None:
+        return [], [
+            _("%(name)s: de tekens in het bestand zijn niet te lezen; sla het op als UTF-8.")
+            % {"name": name}
+        ]
     if text.lstrip().startswith(("[", "{")):
         return _json_rows(text, name)
-    sample = text[:2048]
-    delimiter = ";" if sample.count(";") > sample.count(",") else ","
-    reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
-    header = [column.strip().lower() for column in reader.fieldnames or []]
+    numbered = [(n, record) for n, record in enumerate(csv_records(text), start=1) if any(record)]
+    header = [column.lower() for column in numbered[0][1]] if numbered else []
     missing = [column for column in REQUIRED if column not in header]
     if missing:
         return [], [
@@ -85,12 +95,8 @@ def read_rows(data: bytes, name: str) -> tuple[list[dict[str, str]], list[str]]:
             % {"name": name, "columns": ", ".join(missing)}
         ]
     rows = []
-    for number, raw in enumerate(reader, start=2):
-        row = {
-            (key or "").strip().lower(): (value or "").strip()
-            for key, value in raw.items()
-            if key is not None
-        }
+    for number, record in numbered[1:]:
+        row = {key: value for key, value in zip(header, record, strict=False) if key}
         row["_rij"] = str(number)
         rows.append(row)
     return rows, []

@@ -1,13 +1,17 @@
 """The coordinator's import page: start imports from the web and follow them as they run."""
 
+import datetime
 import io
 import zipfile
+from decimal import Decimal
 from pathlib import Path
 
 import openpyxl
 import pytest
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from conftest import make_user
@@ -305,7 +309,8 @@ def test_the_task_records_progress_on_the_run(leidse_regio, population, monkeypa
         original = queryset.update
 
         def recording_update(**values):
-            seen.append((values["done"], values["total"]))
+            if "done" in values:  # progress, not the run's claim at the start
+                seen.append((values["done"], values["total"]))
             return original(**values)
 
         queryset.update = recording_update
@@ -339,4 +344,85 @@ def test_with_the_database_backend_the_run_waits_for_the_worker(
     assert queued.args_kwargs["args"] == [run.pk]
     assert "Deze pagina ververst zich elke 3 seconden." in (
         as_coordinator.get(response["Location"]).content.decode()
+    )
+
+
+# A run whose worker died -----------------------------------------------------------------
+
+
+def test_a_run_silent_too_long_is_shown_as_failed_and_a_busy_one_is_not(
+    as_coordinator, leidse_regio
+):
+    long_ago = timezone.now() - datetime.timedelta(minutes=16)
+    dead = ImportRun.objects.create(
+        region=leidse_regio,
+        kind="bestand",
+        description="Dood",
+        status=ImportRun.Status.RUNNING,
+        started_at=long_ago,
+        heartbeat_at=long_ago,
+    )
+    busy = ImportRun.objects.create(
+        region=leidse_regio,
+        kind="bestand",
+        description="Bezig",
+        status=ImportRun.Status.RUNNING,
+        started_at=long_ago,
+        heartbeat_at=timezone.now() - datetime.timedelta(minutes=14),
+    )
+
+    page = as_coordinator.get(reverse("monitor:import", kwargs={"pk": dead.pk})).content.decode()
+
+    dead.refresh_from_db()
+    busy.refresh_from_db()
+    assert dead.status == ImportRun.Status.FAILED
+    assert dead.finished_at is not None
+    assert '<dd class="utrecht-data-list__item-value" id="status">mislukt</dd>' in page
+    assert "De import is afgebroken: de verwerking stopte onderweg" in page
+    assert 'http-equiv="refresh"' not in page
+    assert busy.status == ImportRun.Status.RUNNING
+
+
+def test_a_run_that_no_worker_took_is_given_up_on_the_list_and_not_run_later(
+    as_coordinator, leidse_regio, settings
+):
+    stored = tasks.upload_storage().save("wacht.csv", ContentFile(GOOD_CSV))
+    run = ImportRun.objects.create(
+        region=leidse_regio,
+        kind="bestand",
+        description="Wacht",
+        report={"file": stored, "file_name": "cijfers.csv"},
+    )
+    ImportRun.objects.filter(pk=run.pk).update(
+        created_at=timezone.now() - datetime.timedelta(hours=2)
+    )
+
+    as_coordinator.get(IMPORTS)
+    run.refresh_from_db()
+    tasks.run_import.call(run.pk)  # the worker comes back after all
+
+    assert run.status == ImportRun.Status.FAILED
+    assert run.report["problems"][0].startswith("De import is niet begonnen")
+    assert not tasks.upload_storage().exists(stored)
+    run.refresh_from_db()
+    assert run.status == ImportRun.Status.FAILED
+    assert run.started_at is None
+    assert not Observation.objects.exists()
+
+
+def test_a_windows_csv_from_dutch_excel_is_accepted_and_read(as_coordinator, population):
+    content = (
+        "indicator;gebied;periode_begin;periode_einde;periode;waarde;bron;toelichting\r\n"
+        "inwoners;Zoeterwoude-Dorp é ë;2024-01-01;;1 januari 2024;8.123,5;CBS;’s ochtends €\r\n"
+    ).encode("cp1252")
+
+    upload(as_coordinator, content)
+
+    run = ImportRun.objects.get()
+    assert run.report["problems"] == []
+    stored = Observation.objects.get()
+    assert (stored.area, stored.value, stored.note) == (
+        "Zoeterwoude-Dorp é ë",
+        Decimal("8123.5"),
+        "’s ochtends €",
     )

@@ -155,8 +155,9 @@ def test_read_rows_names_unknown_and_missing_columns():
 
 def test_read_rows_refuses_other_files_and_other_encodings():
     assert read_rows(b"", "cijfers.ods")[1] == ["cijfers.ods: kies een CSV- of XLSX-bestand."]
-    assert read_rows("gebied;é".encode("latin-1"), "c.csv")[1] == [
-        "c.csv: het bestand is niet in UTF-8 opgeslagen."
+    assert read_rows("gebied;é".encode("utf-16"), "c.csv")[1] == [
+        "c.csv: de tekens in het bestand zijn niet te lezen; sla het op als CSV (UTF-8) of "
+        "als CSV uit Excel."
     ]
     assert read_rows(b"not a workbook", "c.xlsx")[1] == ["c.xlsx: geen leesbaar XLSX-bestand."]
     assert read_rows(b"", "c.csv")[1] == ["c.csv: het bestand is leeg."]

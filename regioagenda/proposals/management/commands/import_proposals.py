@@ -27,7 +27,7 @@ class Command(BaseCommand):
         if not path.is_file():
             raise CommandError(f"Het bestand {path} bestaat niet.")
         region = region_from(options)
-        rows, problems = read_rows(path.read_bytes(), path.name)
+        rows, problems = read_rows(path, path.name)
         result = import_proposals(region, rows, user=None) if not problems else None
         problems = problems or (result.problems if result else [])
         if problems or result is None:
