@@ -1,13 +1,18 @@
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin as OtpTOTPDeviceAdmin
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from rules.contrib.admin import ObjectPermissionsModelAdmin
 
 from regioagenda.accounts.models import ApiToken, Membership, User
 from regioagenda.accounts.second_factor import has_second_factor
 from regioagenda.accounts.tokens import NO_SECOND_FACTOR, issue_token, revoke_token
+from regioagenda.core.admin import VersionCheckedAdmin
 
 
 class MembershipInline(admin.TabularInline):
@@ -17,13 +22,13 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(User)
-class UserAdmin(ObjectPermissionsModelAdmin, DjangoUserAdmin):
+class UserAdmin(ObjectPermissionsModelAdmin, VersionCheckedAdmin, DjangoUserAdmin):
     inlines = [MembershipInline]
     list_display = ["username", "first_name", "last_name", "email", "is_staff", "is_active"]
 
 
 @admin.register(Membership)
-class MembershipAdmin(ObjectPermissionsModelAdmin):
+class MembershipAdmin(ObjectPermissionsModelAdmin, VersionCheckedAdmin):
     list_display = ["user", "role", "municipality", "region", "organisation", "created_at"]
     list_filter = ["role", "municipality", "region"]
     search_fields = ["user__username"]
@@ -97,3 +102,19 @@ class ApiTokenAdmin(ObjectPermissionsModelAdmin):
     def revoke(self, request, queryset):  # type: ignore[no-untyped-def]
         for token in queryset:
             revoke_token(token)
+
+
+# Django's and django-otp's own admins, with the version check: their tables have no version
+# column, so the check compares a fingerprint of the stored values instead.
+admin.site.unregister(Group)
+admin.site.unregister(TOTPDevice)
+
+
+@admin.register(Group)
+class GroupAdmin(VersionCheckedAdmin, DjangoGroupAdmin):
+    pass
+
+
+@admin.register(TOTPDevice)
+class TOTPDeviceAdmin(VersionCheckedAdmin, OtpTOTPDeviceAdmin):
+    pass

@@ -7,8 +7,10 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from regioagenda.core.models import VersionedModel
 
-class User(AbstractUser):
+
+class User(VersionedModel, AbstractUser):
     """A person with an account. Visitors need none; everyone with one is staff or a partner."""
 
     # The audit log names people by this id only. Erasing a person gives them a new one, which
@@ -23,7 +25,7 @@ class User(AbstractUser):
         return [str(membership) for membership in self.memberships.all()]
 
 
-class Membership(models.Model):
+class Membership(VersionedModel):
     """A role a user holds for a municipality, a region, an organisation or the installation."""
 
     class Role(models.TextChoices):

@@ -50,7 +50,7 @@ class PolicyDomainAdmin(ObjectPermissionsModelAdmin, VersionCheckedAdmin):
 
 
 @admin.register(Place)
-class PlaceAdmin(ObjectPermissionsModelAdmin):
+class PlaceAdmin(ObjectPermissionsModelAdmin, VersionCheckedAdmin):
     list_display = ["name", "code", "kind", "municipality", "parent"]
     list_filter = ["kind", "municipality__region", "municipality"]
     list_select_related = ["municipality", "parent"]

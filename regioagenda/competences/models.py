@@ -93,7 +93,7 @@ class PolicyDomain(VersionedModel):
             ancestor = ancestor.parent
 
 
-class Place(models.Model):
+class Place(VersionedModel):
     """A district, village or neighbourhood of one municipality."""
 
     class Kind(models.TextChoices):

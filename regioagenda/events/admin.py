@@ -31,7 +31,7 @@ class RegionalAdmin(ObjectPermissionsModelAdmin):
 
 
 @admin.register(Category)
-class CategoryAdmin(RegionalAdmin):
+class CategoryAdmin(RegionalAdmin, VersionCheckedAdmin):
     list_display = ["name", "name_en", "slug", "region"]
     list_filter = ["region"]
     search_fields = ["name", "name_en", "slug"]
@@ -39,7 +39,7 @@ class CategoryAdmin(RegionalAdmin):
 
 
 @admin.register(Audience)
-class AudienceAdmin(RegionalAdmin):
+class AudienceAdmin(RegionalAdmin, VersionCheckedAdmin):
     list_display = ["name", "name_en", "slug", "region"]
     list_filter = ["region"]
     search_fields = ["name", "name_en", "slug"]
@@ -59,7 +59,7 @@ class ClashRulesAdmin(RegionalAdmin, VersionCheckedAdmin):
 
 
 @admin.register(Neighbour)
-class NeighbourAdmin(ObjectPermissionsModelAdmin):
+class NeighbourAdmin(ObjectPermissionsModelAdmin, VersionCheckedAdmin):
     list_display = ["municipality", "neighbour"]
     list_select_related = ["municipality", "neighbour"]
     list_filter = ["municipality__region"]

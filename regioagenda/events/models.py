@@ -24,7 +24,7 @@ from regioagenda.core.models import VersionedModel
 from regioagenda.core.translation import Translated
 
 
-class Label(models.Model):
+class Label(VersionedModel):
     """A name the region gives to a kind of event or audience, with a slug for the filters."""
 
     slug = models.SlugField(_("korte naam"))
@@ -108,7 +108,7 @@ class ClashRules(VersionedModel):
         return str(self.region)
 
 
-class Neighbour(models.Model):
+class Neighbour(VersionedModel):
     """Two municipalities of the region that border each other (stored in both directions)."""
 
     municipality = models.ForeignKey(

@@ -28,7 +28,7 @@ def _regions_of(request: Any) -> Any:
 
 
 @admin.register(Body)
-class BodyAdmin(ObjectPermissionsModelAdmin):
+class BodyAdmin(ObjectPermissionsModelAdmin, VersionCheckedAdmin):
     list_display = ["name", "kind", "municipality", "joint_body", "region"]
     list_filter = ["region", "kind"]
     list_select_related = ["municipality", "joint_body", "region"]

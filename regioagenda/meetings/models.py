@@ -33,7 +33,7 @@ class BodyKind(models.TextChoices):
     JOINT_BODY = "verbonden-partij", _("bestuur van een verbonden partij")
 
 
-class Body(models.Model):
+class Body(VersionedModel):
     """A body that meets: a municipality's council or college, a regional gathering, or the
     board of a joint body. The loader creates each municipality's council and college."""
 

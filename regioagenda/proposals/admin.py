@@ -34,7 +34,7 @@ def _municipalities_of(request: Any) -> Any:
 
 
 @admin.register(Term)
-class TermAdmin(ObjectPermissionsModelAdmin):
+class TermAdmin(ObjectPermissionsModelAdmin, VersionCheckedAdmin):
     list_display = ["text", "theme", "topic", "weight", "region"]
     list_filter = ["region", "theme"]
     list_select_related = ["theme", "topic", "region"]
@@ -52,7 +52,7 @@ class TermAdmin(ObjectPermissionsModelAdmin):
 
 
 @admin.register(GazetteerEntry)
-class GazetteerEntryAdmin(ObjectPermissionsModelAdmin):
+class GazetteerEntryAdmin(ObjectPermissionsModelAdmin, VersionCheckedAdmin):
     list_display = ["name", "kind", "municipality_name", "code", "ambiguous"]
     list_filter = ["region", "kind", "municipality_name", "ambiguous"]
     search_fields = ["name", "variants", "code"]

@@ -368,7 +368,7 @@ class AffectedMunicipality(models.Model):
         return self.name
 
 
-class Term(models.Model):
+class Term(VersionedModel):
     """A word or phrase that points to one theme or one topic, for the suggestions; a term of a
     topic counts for the topic's theme too."""
 
@@ -440,7 +440,7 @@ class PlaceKind(models.TextChoices):
     NEIGHBOUR = "buurgemeente", _("buurgemeente buiten de regio")
 
 
-class GazetteerEntry(models.Model):
+class GazetteerEntry(VersionedModel):
     """A name people use for a place, and the municipality it lies in."""
 
     region = models.ForeignKey(

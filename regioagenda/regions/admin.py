@@ -2,18 +2,19 @@ from django.contrib import admin
 from rules.contrib.admin import ObjectPermissionsModelAdmin
 
 from regioagenda.accounts.predicates import roles_of
+from regioagenda.core.admin import VersionCheckedAdmin
 from regioagenda.regions.models import Municipality, Organisation, Region
 
 
 @admin.register(Region)
-class RegionAdmin(ObjectPermissionsModelAdmin):
+class RegionAdmin(ObjectPermissionsModelAdmin, VersionCheckedAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name", "slug"]
     readonly_fields = ["slug", "version"]
 
 
 @admin.register(Municipality)
-class MunicipalityAdmin(ObjectPermissionsModelAdmin):
+class MunicipalityAdmin(ObjectPermissionsModelAdmin, VersionCheckedAdmin):
     list_display = ["name", "code", "region", "population", "population_date"]
     list_filter = ["region"]
     search_fields = ["name", "code"]
@@ -32,7 +33,7 @@ class MunicipalityAdmin(ObjectPermissionsModelAdmin):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(ObjectPermissionsModelAdmin):
+class OrganisationAdmin(ObjectPermissionsModelAdmin, VersionCheckedAdmin):
     list_display = ["name", "kind", "region"]
     list_filter = ["kind", "region"]
     search_fields = ["name"]

@@ -157,7 +157,7 @@ class RepresentativeInline(admin.TabularInline):
 
 
 @admin.register(GoverningBody)
-class GoverningBodyAdmin(ObjectPermissionsModelAdmin):
+class GoverningBodyAdmin(ObjectPermissionsModelAdmin, VersionCheckedAdmin):
     list_display = ["body", "kind", "name"]
     list_select_related = ["body"]
     inlines = [RepresentativeInline]

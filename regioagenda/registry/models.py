@@ -362,7 +362,7 @@ class Contribution(VersionedModel):
             )
 
 
-class GoverningBody(models.Model):
+class GoverningBody(VersionedModel):
     class Kind(models.TextChoices):
         GENERAL = "algemeen-bestuur", _("algemeen bestuur")
         EXECUTIVE = "dagelijks-bestuur", _("dagelijks bestuur")

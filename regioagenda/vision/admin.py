@@ -2,11 +2,12 @@ from django.contrib import admin
 from rules.contrib.admin import ObjectPermissionsModelAdmin
 
 from regioagenda.accounts.predicates import roles_of
+from regioagenda.core.admin import VersionCheckedAdmin
 from regioagenda.regions.models import Region
 from regioagenda.vision.models import Agreement, Principle, Quality, Theme, Topic
 
 
-class VisionItemAdmin(ObjectPermissionsModelAdmin):
+class VisionItemAdmin(ObjectPermissionsModelAdmin, VersionCheckedAdmin):
     list_display = ["title", "slug", "region", "position"]
     list_filter = ["region"]
     search_fields = ["title", "title_en", "summary"]

@@ -148,7 +148,15 @@ def test_admin_lets_an_editor_change_only_their_own_municipality(
     other = reverse("admin:regions_municipality_change", args=[oegstgeest.pk])
 
     assert client.get(own).status_code == 200
-    response = client.post(own, {"summary": "Via beheer", "summary_en": "", "website": ""})
+    response = client.post(
+        own,
+        {
+            "summary": "Via beheer",
+            "summary_en": "",
+            "website": "",
+            "expected_version": leiden.version,
+        },
+    )
     assert response.status_code == 302
     leiden.refresh_from_db()
     assert leiden.summary == "Via beheer"
@@ -275,6 +283,7 @@ def test_coordinator_edits_a_principle_in_the_admin_and_the_history_names_them(
             "summary": principle.summary,
             "summary_en": principle.summary_en,
             "source_section": principle.source_section,
+            "expected_version": principle.version,
         },
     )
     assert response.status_code == 302, response.content.decode()[:2000]
