@@ -12,6 +12,7 @@ sub-action finished later does not yet count as 100 % and one not yet created do
 
 import datetime
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -42,10 +43,20 @@ class ProgressCalculator:
     action that did not exist yet then has no status (`status_of` gives None).
     """
 
-    def __init__(self, *, region_id: int | None = None, as_of: datetime.date | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        region_id: int | None = None,
+        as_of: datetime.date | None = None,
+        only: Iterable[int] | None = None,
+    ) -> None:
         rows = Action.objects.all()
         if region_id is not None:
             rows = rows.filter(region_id=region_id)
+        if only is not None:
+            # A page shows a few actions: read those and their sub-actions, not the whole
+            # region (whose latest progress per action is the costly part of the query).
+            rows = rows.filter(pk__in=_with_descendants(rows, only))
         updates = ProgressUpdate.objects.filter(action=OuterRef("pk"))
         if as_of is not None:
             updates = updates.filter(reported_on__lte=as_of)
@@ -103,9 +114,24 @@ def _status_on(row: dict[str, Any], day: datetime.date) -> str | None:
     return row["status"] if timezone.localdate(row["created_at"]) <= day else None
 
 
+def _with_descendants(rows: Any, roots: Iterable[int]) -> list[int]:
+    children: dict[int, list[int]] = defaultdict(list)
+    for pk, parent_id in rows.order_by().values_list("pk", "parent_id"):
+        if parent_id:
+            children[parent_id].append(pk)
+    found: set[int] = set()
+    waiting = list(roots)
+    while waiting:
+        pk = waiting.pop()
+        if pk not in found:
+            found.add(pk)
+            waiting.extend(children.get(pk, []))
+    return sorted(found)
+
+
 def attach_progress(actions: list[Action], region_id: int) -> list[Action]:
-    """Set `.progress` on each action, computed for the whole region at once."""
-    calculator = ProgressCalculator(region_id=region_id)
+    """Set `.progress` on each action, computed from them and their sub-actions at once."""
+    calculator = ProgressCalculator(region_id=region_id, only=[action.pk for action in actions])
     for action in actions:
         action.progress = calculator.of(action.pk)  # type: ignore[attr-defined]
     return actions
@@ -114,7 +140,8 @@ def attach_progress(actions: list[Action], region_id: int) -> list[Action]:
 def can_report_for(user: Any, action: Action) -> list[Municipality]:
     """The municipalities on whose behalf the user may report progress on this action."""
     roles = roles_of(user)
-    involved = {action.lead_id, *action.participants.values_list("pk", flat=True)}
+    # Through `all()`, so that participants prefetched by the caller cost no query.
+    involved = {action.lead_id, *(m.pk for m in action.participants.all())}
     if roles.administrator or action.region_id in roles.coordinator_of:
         allowed = involved
     else:

@@ -55,6 +55,7 @@ def overview(request: HttpRequest) -> HttpResponse:
         {
             "actions": rows,
             "page": page,
+            "page_numbers": page.paginator.get_elided_page_range(page.number),
             "chosen": chosen,
             "themes": Theme.objects.in_region(region),
             "municipalities": Municipality.objects.in_region(region),
@@ -238,10 +239,11 @@ def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
     action = get_object_or_404(
         Action.objects.in_region(region)
         .select_related("lead", "topic__theme", "agreement", "parent")
-        .prefetch_related("participants", "partners", "links"),
+        # The milestones are listed and read again by the history.
+        .prefetch_related("participants", "partners", "links", "milestones"),
         pk=pk,
     )
-    calculator = ProgressCalculator(region_id=region.pk)
+    calculator = ProgressCalculator(region_id=region.pk, only=[action.pk])
     progress = calculator.of(action.pk)
     children = list(action.children.select_related("lead"))
     for child in children:

@@ -2,10 +2,12 @@
 filters (read from the query string, so a subscription keeps them), and one event as a
 download ("Zet in mijn agenda").
 
-A feed holds what is upcoming and what took place in the last 90 days; a cancelled event stays
-in it for 30 days after it would have taken place, with STATUS:CANCELLED, so that subscribed
-calendars strike it out rather than silently lose it. The feed costs the same few queries
-however many events it holds.
+A feed holds what starts in the coming year and what took place in the last 90 days (a
+subscribed calendar asks again every few hours, so later events come in as the year moves on;
+a region with tens of thousands of events would otherwise send megabytes on every refresh); a
+cancelled event stays in it for 30 days after it would have taken place, with STATUS:CANCELLED,
+so that subscribed calendars strike it out rather than silently lose it. The feed costs the same
+few queries however many events it holds.
 """
 
 import datetime
@@ -23,6 +25,7 @@ from regioagenda.events.views import visible_event
 from regioagenda.regions.current import current_region
 
 RECENT_DAYS = 90
+AHEAD_DAYS = 366
 CANCELLED_DAYS = 30
 
 
@@ -45,11 +48,13 @@ def events_feed(request: HttpRequest) -> HttpResponse:
             filters.errors_text().encode(), content_type="text/plain; charset=utf-8"
         )
     now = timezone.now()
+    events = upcoming_and_recent(filters.events(), days=RECENT_DAYS)
+    if not filters.has_dates():
+        # A chosen date range is the subscriber's own horizon; else the coming year. A series
+        # that started before then is one VEVENT with its RRULE, so it stays whole.
+        events = events.filter(start__lt=now + datetime.timedelta(days=AHEAD_DAYS))
     events = (
-        upcoming_and_recent(filters.events(), days=RECENT_DAYS)
-        .select_related("municipality")
-        .prefetch_related("categories")
-        .order_by("start", "pk")
+        events.select_related("municipality").prefetch_related("categories").order_by("start", "pk")
     )
     selected = [event for event in events if in_feed(event, now)]
     if filters.has_dates():

@@ -14,7 +14,7 @@ from typing import Any, NamedTuple
 
 import rules
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.db.models import Prefetch, Q, prefetch_related_objects
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
@@ -66,6 +66,43 @@ def occurring(
         found += [Occurrence(begin, finish, event) for begin, finish in spans]
     found.sort(key=lambda o: (o.start, o.event.title, o.event.pk))
     return found
+
+
+class _Listed(NamedTuple):
+    """An entry of the list before its page is known: a series' occurrence (with its event) or
+    a one-off event (only its key, read in full once it turns out to be on the shown page)."""
+
+    start: datetime.datetime
+    title: str
+    pk: int
+    end: datetime.datetime
+    occurrence: Occurrence | None
+
+
+def occurring_page(
+    events: EventQuerySet, start: datetime.datetime, end: datetime.datetime, number: Any
+) -> "Page[Any]":
+    """Page `number` of the occurrences that overlap [start, end), ordered as `occurring`.
+
+    A large region has tens of thousands of one-off events in a year: those are read as four
+    columns, sorted with the series' occurrences, and only the shown page's events are read in
+    full. Four queries (with the categories) however many events there are."""
+    series = occurring(events.exclude(recurrence=""), start, end)
+    entries = [_Listed(o.start, o.event.title, o.event.pk, o.end, o) for o in series]
+    one_offs = events.filter(recurrence="", start__lt=end, end__gt=start)
+    entries += [
+        _Listed(begin, title, pk, finish, None)
+        for begin, finish, title, pk in one_offs.values_list("start", "end", "title", "pk")
+    ]
+    entries.sort(key=lambda entry: (entry.start, entry.title, entry.pk))
+    page: Page[Any] = Paginator(entries, PER_PAGE).get_page(number)
+    wanted = [entry.pk for entry in page.object_list if entry.occurrence is None]
+    loaded = events.select_related("municipality").in_bulk(wanted) if wanted else {}
+    page.object_list = [
+        entry.occurrence or Occurrence(entry.start, entry.end, loaded[entry.pk])
+        for entry in page.object_list
+    ]
+    return page
 
 
 def _with_categories(found: Iterable[Occurrence]) -> None:
@@ -127,9 +164,7 @@ def event_list(request: HttpRequest) -> HttpResponse:
     filters = EventFilter(request.GET or None, region=region)
     now = timezone.now()
     start, end = filters.window(now, now + datetime.timedelta(days=LIST_DAYS))
-    page = Paginator(occurring(filters.events(), start, end), PER_PAGE).get_page(
-        request.GET.get("pagina")
-    )
+    page = occurring_page(filters.events(), start, end, request.GET.get("pagina"))
     _with_categories(page.object_list)
     query = request.GET.copy()
     query.pop("pagina", None)
@@ -140,6 +175,7 @@ def event_list(request: HttpRequest) -> HttpResponse:
             **_common(request, filters),
             "region": region,
             "page": page,
+            "page_numbers": page.paginator.get_elided_page_range(page.number),
             "occurrences": page.object_list,
             "query": query.urlencode(),
             "has_query": bool(filters.query()),

@@ -55,6 +55,7 @@ def overview(request: HttpRequest) -> HttpResponse:
         {
             "filters": filters,
             "page": page,
+            "page_numbers": page.paginator.get_elided_page_range(page.number),
             "proposals": attach_current(page.object_list),
             "topic": topic,
             "shared": [] if topic else shared_topics(proposals),
@@ -93,20 +94,24 @@ def _proposal_for(request: HttpRequest, pk: int) -> Proposal:
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     proposal = _proposal_for(request, pk)
     may_write = rules.test_rule("proposals.write_check", request.user, proposal)
-    check = current_check(proposal)
-    if check is not None:
-        check = (
-            ImpactCheck.objects.select_related("submitted_by")
-            .prefetch_related(
-                "themes",
-                "topics__theme",
-                "joint_bodies",
-                "actions",
-                "coordinate_with",
-                "affected__municipality",
-            )
-            .get(pk=check.pk)
+    # The current check (`checks.current_check`) with what the page shows of it, in one go.
+    check = (
+        proposal.checks.filter(state=ImpactCheck.State.SUBMITTED)
+        .order_by("-revision")
+        .select_related("submitted_by")
+        .prefetch_related(
+            "themes",
+            "topics__theme",
+            "joint_bodies",
+            "actions",
+            "coordinate_with",
+            "affected__municipality",
         )
+        .first()
+    )
+    if check is not None:
+        # The paragraph names the proposal's municipality and region, loaded with it above.
+        check.proposal = proposal
     revisions = proposal.checks.select_related("submitted_by").order_by("-revision")
     if not may_write:
         revisions = revisions.filter(state=ImpactCheck.State.SUBMITTED)

@@ -5,7 +5,7 @@ from django.http import HttpRequest
 from django.urls import translate_url
 from django.utils.translation import get_language, get_language_info
 
-from regioagenda.regions.models import Region
+from regioagenda.regions.current import shown_region
 from regioagenda.website.navigation import MAIN_NAVIGATION, current_item
 
 
@@ -25,7 +25,7 @@ def site(request: HttpRequest) -> dict[str, Any]:
         if code != language
     ]
     return {
-        "region": Region.objects.current(),
+        "region": shown_region(),
         "navigation": MAIN_NAVIGATION,
         "current_navigation": current_item(view_name),
         "other_languages": other_languages,

@@ -12,7 +12,7 @@ from django.core.exceptions import (
     TooManyFieldsSent,
     TooManyFilesSent,
 )
-from django.db.models import Prefetch
+from django.db.models import F, Prefetch, prefetch_related_objects
 from django.http import HttpRequest, HttpResponse
 from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import get_object_or_404, redirect, render
@@ -21,13 +21,38 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from regioagenda.agenda.models import Action
+from regioagenda.agenda.models import Action, ActionQuerySet
 from regioagenda.agenda.progress import attach_progress
+from regioagenda.api.middleware import API_PREFIX
+from regioagenda.api.problems import problem_response
 from regioagenda.core.concurrency import EditConflict, save_with_version_check
 from regioagenda.regions.current import current_region
 from regioagenda.regions.models import Municipality, Region
 from regioagenda.vision.models import Agreement, Principle, Quality, Theme, Topic
 from regioagenda.website.forms import MunicipalityForm
+
+# A theme, topic or municipality of a large region has hundreds or thousands of actions: its page
+# shows the first ones, in the execution agenda's order, and links to the agenda, filtered on
+# it, for the rest (where they are shown a page at a time).
+SHOWN_ACTIONS = 25
+
+
+def _first_actions(actions: ActionQuerySet) -> tuple[list[Action], bool]:
+    """The first actions to show, and whether there are more; `_listed` completes them."""
+    ordered = (
+        actions.for_listing()
+        .prefetch_related(None)
+        .order_by(F("priority").asc(nulls_last=True), "title", "pk")
+    )
+    rows = list(ordered[: SHOWN_ACTIONS + 1])
+    return rows[:SHOWN_ACTIONS], len(rows) > SHOWN_ACTIONS
+
+
+def _listed(actions: list[Action], region: Region) -> list[Action]:
+    """Give the actions of one or more lists their participants and progress, in two queries."""
+    participants = Prefetch("participants", queryset=Municipality.objects.order_by("name"))
+    prefetch_related_objects(actions, participants)
+    return attach_progress(actions, region.pk)
 
 
 def population_overview(region: Region) -> dict[str, Any]:
@@ -72,11 +97,15 @@ def theme_list(request: HttpRequest) -> HttpResponse:
 def theme_detail(request: HttpRequest, slug: str) -> HttpResponse:
     region = current_region()
     theme = get_object_or_404(Theme.objects.in_region(region).prefetch_related("topics"), slug=slug)
-    actions = Action.objects.in_region(region).for_theme(theme).for_listing()
+    actions, more = _first_actions(Action.objects.in_region(region).for_theme(theme))
     return render(
         request,
         "website/theme_detail.html",
-        {"theme": theme, "actions": attach_progress(list(actions), region.pk)},
+        {
+            "theme": theme,
+            "actions": _listed(actions, region),
+            "more_actions": more,
+        },
     )
 
 
@@ -84,14 +113,15 @@ def topic_detail(request: HttpRequest, slug: str) -> HttpResponse:
     region = current_region()
     topic = get_object_or_404(Topic.objects.in_region(region).select_related("theme"), slug=slug)
     siblings = topic.theme.topics.exclude(pk=topic.pk)
-    actions = Action.objects.in_region(region).filter(topic=topic).for_listing()
+    actions, more = _first_actions(Action.objects.in_region(region).filter(topic=topic))
     return render(
         request,
         "website/topic_detail.html",
         {
             "topic": topic,
             "siblings": siblings,
-            "actions": attach_progress(list(actions), region.pk),
+            "actions": _listed(actions, region),
+            "more_actions": more,
         },
     )
 
@@ -103,17 +133,21 @@ def municipality_list(request: HttpRequest) -> HttpResponse:
 def municipality_detail(request: HttpRequest, slug: str) -> HttpResponse:
     region = current_region()
     municipality = get_object_or_404(Municipality.objects.in_region(region), slug=slug)
-    actions = attach_progress(
-        list(Action.objects.in_region(region).for_municipality(municipality).for_listing()),
-        region.pk,
+    municipality.region = region  # the region in hand, so that the permission check reads none
+    in_region = Action.objects.in_region(region)
+    led, more_led = _first_actions(in_region.led_by(municipality))
+    joined, more_joined = _first_actions(
+        in_region.filter(participants=municipality).exclude(lead=municipality)
     )
+    _listed(led + joined, region)
     return render(
         request,
         "website/municipality_detail.html",
         {
             "municipality": municipality,
-            "led_actions": [action for action in actions if action.lead_id == municipality.pk],
-            "joined_actions": [action for action in actions if action.lead_id != municipality.pk],
+            "led_actions": led,
+            "joined_actions": joined,
+            "more_actions": more_led or more_joined,
             "can_edit": request.user.has_perm("regions.change_municipality", municipality),
         },
     )
@@ -246,6 +280,12 @@ def bad_request(request: HttpRequest, exception: Exception | None = None) -> Htt
         reason = _("Het formulier bevat te veel gegevens. Verstuur het in delen.")
     else:
         reason = _("Het verzoek kon niet worden verwerkt. Probeer het opnieuw.")
+    if request.path.startswith(API_PREFIX):
+        # Refused before the API's middleware saw it (an invalid Host header, say): the API
+        # still answers with a problem document.
+        response = problem_response(request, 400, reason)
+        response["API-Version"] = settings.API_VERSION
+        return response
     return render(request, "400.html", {"reason": reason}, status=400)
 
 

@@ -113,3 +113,17 @@ def test_unknown_path_and_unsupported_method_are_problem_documents(client, leids
     assert posted["Content-Type"] == "application/problem+json"
     assert posted["Allow"] == "GET"
     assert posted.json()["title"] == "Methode niet toegestaan"
+
+
+def test_a_request_refused_before_the_api_saw_it_is_still_a_problem_document(
+    client, leidse_regio
+):
+    # An invalid Host header is refused by Django's own middleware, before the API's.
+    api = client.post("/api/v1/regions", HTTP_HOST="^1h!N04")
+    page = client.get("/", HTTP_HOST="^1h!N04")
+
+    assert api.status_code == 400
+    assert api["Content-Type"] == "application/problem+json"
+    assert api.json()["status"] == 400
+    assert page.status_code == 400
+    assert "frame-ancestors 'none'" in page["Content-Security-Policy"]
