@@ -115,9 +115,7 @@ def test_unknown_path_and_unsupported_method_are_problem_documents(client, leids
     assert posted.json()["title"] == "Methode niet toegestaan"
 
 
-def test_a_request_refused_before_the_api_saw_it_is_still_a_problem_document(
-    client, leidse_regio
-):
+def test_a_request_refused_before_the_api_saw_it_is_still_a_problem_document(client, leidse_regio):
     # An invalid Host header is refused by Django's own middleware, before the API's.
     api = client.post("/api/v1/regions", HTTP_HOST="^1h!N04")
     page = client.get("/", HTTP_HOST="^1h!N04")
