@@ -118,6 +118,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so that everything after it (lockouts, rate limits, the audit trail) sees the
+    # visitor's address behind a proxy.
+    "regioagenda.core.middleware.ClientAddressMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Near the top, so that error pages made before the view (an invalid Host header, say)
     # carry the policy too.
@@ -296,13 +299,19 @@ CACHES = {
     )
 }
 
-# Whole public pages for anonymous visitors are kept this many seconds at most, and forgotten
-# at once when the data changes (core/page_cache.py); 0 switches that off. The change is seen
+# Whole public pages for anonymous visitors are kept this many seconds at most, and renewed
+# when the data they show changes (core/page_cache.py); 0 switches that off. The change is seen
 # by the cache of the process that made it, so the page cache is on only with a shared cache
 # (Redis): with a cache per process, a change made by the worker or another server process
 # would go unseen until the time runs out.
 REGIOAGENDA_PAGE_CACHE_SECONDS = int(
     os.environ.get("REGIOAGENDA_PAGE_CACHE_SECONDS", "300" if _redis_url else "0")
+)
+# A change reaches the kept pages at most this many seconds late: a page younger than this is
+# served even if its data changed since, so that a stream of edits does not make every visitor
+# render the page anew. Signed-in users always see the current page.
+REGIOAGENDA_PAGE_CACHE_DELAY_SECONDS = float(
+    os.environ.get("REGIOAGENDA_PAGE_CACHE_DELAY_SECONDS", "10")
 )
 
 # Content Security Policy: nothing inline, nothing from other hosts.
@@ -343,6 +352,14 @@ if PRODUCTION:
     SECURE_HSTS_PRELOAD = True
     if env_flag("DJANGO_BEHIND_PROXY"):
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# The proxies whose X-Forwarded-For names the visitor's address (core/middleware.py); only with
+# DJANGO_BEHIND_PROXY, and by default only a proxy on this machine.
+REGIOAGENDA_TRUSTED_PROXIES = (
+    env_list("DJANGO_TRUSTED_PROXIES", ["127.0.0.1", "::1"])
+    if env_flag("DJANGO_BEHIND_PROXY")
+    else []
+)
 
 LOGGING = {
     "version": 1,

@@ -1,13 +1,24 @@
-"""Whole public pages, kept for anonymous visitors and forgotten as soon as the data changes.
+"""Whole public pages, kept for anonymous visitors and renewed soon after the data changes.
 
-A page is kept under a key made of the host, the address with its query, the language and the
-htmx request header; beside it, the *generation* of every table its queries read, as it was
-before the page was rendered. Any save, delete or many-to-many change of a project model moves
-the generation of its table on (the few bulk writes that bypass those signals move the
-generation of everything, with `bump_generation()`), so a kept page is never served after a
-change of what it shows, and a change elsewhere (a progress update, a new event) leaves the
-pages that do not read that table alone. A time limit (`REGIOAGENDA_PAGE_CACHE_SECONDS`; 0
-switches the cache off) bounds whatever the generation cannot see, such as pages that show "today".
+A page is kept under a key made of the host, the address with its query, the language, the
+htmx request header and the release of the code; beside it, the *generation* of every table its
+queries read, as it was before the page was rendered. Every write to a project table moves the
+generation of that table on (seen in the SQL, so bulk writes and raw statements count too), so
+a kept page is renewed after a change of what it shows, and a change elsewhere (a progress
+update, a new event) leaves the pages that do not read that table alone.
+
+How soon: a page younger than `REGIOAGENDA_PAGE_CACHE_DELAY_SECONDS` is served even if a table
+it read has changed since, so that a stream of writes (a council night's progress updates)
+cannot make every visitor render the page again; a change is on the public pages within that
+many seconds. A page is kept at most `REGIOAGENDA_PAGE_CACHE_SECONDS` (0 switches the cache
+off), which bounds whatever the generations cannot see, such as pages that show "today".
+`bump_generation()` without tables (a region loaded, a backup restored, a person's data
+erased) makes every kept page stale at once, whatever its age.
+
+One render per page at a time: the process that finds a page missing or stale takes a lock
+on it in the cache and renders it; meanwhile the others serve the copy it replaces or, when
+there is none, wait for the new one. So a page that many ask for at once (the monitor, the
+feed, after a deploy or when its copy expires) is rendered once instead of by every worker.
 
 Only what is the same for every anonymous visitor is kept: no signed-in user's page, no
 response that sets a cookie, carries a CSRF token or shows a message, nothing from the back
@@ -21,10 +32,12 @@ per-site cache middleware.
 import functools
 import hashlib
 import logging
+import random
 import re
 import time
 from collections.abc import Callable
-from typing import Any
+from pathlib import Path
+from typing import Any, NamedTuple
 
 from django.apps import apps
 from django.conf import settings
@@ -42,6 +55,19 @@ logger = logging.getLogger(__name__)
 GENERATION_KEY = "page-cache:generation"  # of everything
 TABLE_GENERATION_PREFIX = "page-cache:table:"
 KEY_PREFIX = "page-cache:page:"
+LOCK_PREFIX = "page-cache:rendering:"
+# Kept in place of a page whose last render could not be kept (a form with a CSRF token, a
+# 404): the next visitors render it at once, without the lock and without waiting.
+NOT_KEPT = "not-kept"
+# A render holds the lock at most this long (gunicorn stops a request after 30 s).
+LOCK_SECONDS = 30
+# How long a visitor waits for a page another process is rendering and that has no older copy,
+# before rendering it too; and how often it looks.
+WAIT_SECONDS = 10.0
+WAIT_STEP_SECONDS = 0.025
+# A stale copy is kept this many times the freshness limit, to be served while the page is
+# rendered again; beyond that, a page nobody asked for is rendered anew.
+KEEP_STALE_FACTOR = 2
 # The tables a statement reads or writes: Django quotes every table name on SQLite and
 # PostgreSQL alike.
 _TABLE_IN_SQL = re.compile(r'(?:FROM|JOIN)\s+"([^"]+)"', re.IGNORECASE)
@@ -84,16 +110,25 @@ def seconds() -> int:
     return int(getattr(settings, "REGIOAGENDA_PAGE_CACHE_SECONDS", 0))
 
 
+def delay_seconds() -> float:
+    return float(getattr(settings, "REGIOAGENDA_PAGE_CACHE_DELAY_SECONDS", 0))
+
+
+def _now() -> float:
+    return time.time()
+
+
 # --- invalidation ---------------------------------------------------------------------------
 
 
 def bump_generation(*tables: str) -> None:
     """Make the kept pages that read `tables` stale (every kept page, without `tables`).
 
-    Called by the model signals for the written model's tables and, beside bulk writes that
-    send none, by hand. Bumps at once (so the writing process, and tests, see the change) and
-    again when the transaction commits: a page another process rendered from the old rows
-    meanwhile was kept under the first new generation, and must not outlive the commit."""
+    Called for every write to a watched table (`_note_writes`), and by hand without tables
+    after loading a region, restoring a backup or erasing a person. Bumps at once (so the
+    writing process, and tests, see the change) and again when the transaction commits: a page
+    another process rendered from the old rows meanwhile was kept under the first new
+    generation, and must not outlive the commit."""
     if not seconds():
         return
     keys = tuple(TABLE_GENERATION_PREFIX + table for table in tables) or (GENERATION_KEY,)
@@ -194,6 +229,7 @@ def _key(request: HttpRequest) -> str:
         getattr(request, "LANGUAGE_CODE", ""),
         request.headers.get("HX-Request", ""),
         request.headers.get("HX-Target", ""),
+        release(),
     ]
     digest = hashlib.sha256("\n".join(parts).encode()).hexdigest()
     return KEY_PREFIX + digest
@@ -254,29 +290,88 @@ class PageCacheMiddleware:
             return response
 
         key = _key(request)
+        lock = LOCK_PREFIX + key.removeprefix(KEY_PREFIX)
         try:
             found = cache.get_many([key, *_generation_keys()])
             if found.get(GENERATION_KEY) is None:
                 cache.add(GENERATION_KEY, time.time_ns(), None)
                 found[GENERATION_KEY] = cache.get(GENERATION_KEY)
+            kept = found.pop(key, None)
+            entry = kept if isinstance(kept, Entry) else None
+            if entry is not None and _servable(entry, found, timeout):
+                return _replay(request, entry, "hit")
+            # Missing or stale: one process renders it, the others serve the copy it replaces
+            # or wait for it. A page that was not kept last time is rendered by whoever asks.
+            locked = kept == NOT_KEPT or cache.add(lock, 1, LOCK_SECONDS)
+            if not locked:
+                if entry is not None and found.get(GENERATION_KEY) == entry.generations.get(
+                    GENERATION_KEY
+                ):
+                    return _replay(request, entry, "stale")
+                if entry is None and (fresh := _wait_for(key, lock)) is not None:
+                    return _replay(request, fresh, "hit")
         except Exception:
             logger.exception("Page cache: could not be read")
             return self.get_response(request)
-        entry = found.pop(key, None)
-        if entry is not None and all(found.get(name) == seen for name, seen in entry[0].items()):
-            return _replay(request, entry)
 
         tables: set[str] = set()
-        with connection.execute_wrapper(functools.partial(_note_tables, tables)):
-            response = self.get_response(request)
-        if found[GENERATION_KEY] is not None and _may_keep(request, response):
-            # The generations from before the rendering: a write meanwhile makes the page stale.
-            seen = {GENERATION_KEY: found[GENERATION_KEY]}
-            for table in tables:
-                name = TABLE_GENERATION_PREFIX + table
-                seen[name] = found.get(name)
-            _keep(request, response, key, seen, timeout)
+        try:
+            with connection.execute_wrapper(functools.partial(_note_tables, tables)):
+                response = self.get_response(request)
+            if found[GENERATION_KEY] is not None and _may_keep(request, response):
+                # The generations from before the rendering: a write meanwhile makes it stale.
+                seen = {GENERATION_KEY: found[GENERATION_KEY]}
+                for table in tables:
+                    name = TABLE_GENERATION_PREFIX + table
+                    seen[name] = found.get(name)
+                _keep(request, response, key, seen, timeout)
+            else:
+                _remember_not_kept(key, timeout)
+        finally:
+            if locked and kept != NOT_KEPT:
+                _unlock(lock)
         return response
+
+
+def _servable(entry: "Entry", generations: dict[str, Any], timeout: int) -> bool:
+    """Whether a kept page may be served as it is: younger than its freshness limit, nothing
+    made everything stale, and the tables it read unchanged, or changed within the delay."""
+    age = _now() - entry.kept_at
+    if age >= entry.fresh_seconds or age >= timeout:
+        return False
+    if generations.get(GENERATION_KEY) != entry.generations.get(GENERATION_KEY):
+        return False
+    if age < delay_seconds():
+        return True
+    return all(generations.get(name) == seen for name, seen in entry.generations.items())
+
+
+def _wait_for(key: str, lock: str) -> "Entry | None":
+    """The page another process is rendering, once it is kept; None if that process ends
+    without keeping it or takes longer than WAIT_SECONDS (then this one renders it too)."""
+    deadline = _now() + WAIT_SECONDS
+    while _now() < deadline:
+        time.sleep(WAIT_STEP_SECONDS)
+        found = cache.get_many([key, lock])
+        if isinstance(found.get(key), Entry):
+            return found[key]
+        if lock not in found:
+            return None
+    return None
+
+
+def _unlock(lock: str) -> None:
+    try:
+        cache.delete(lock)
+    except Exception:
+        logger.exception("Page cache: could not release %s", lock)
+
+
+def _remember_not_kept(key: str, timeout: int) -> None:
+    try:
+        cache.add(key, NOT_KEPT, timeout)  # never in place of a kept copy
+    except Exception:
+        logger.exception("Page cache: could not note %s", key)
 
 
 def _note_tables(
@@ -295,6 +390,20 @@ def _sorted_tables() -> tuple[str, ...]:
     return tuple(sorted(_watched_tables()))
 
 
+class Entry(NamedTuple):
+    """A kept page, with the generations it was rendered from."""
+
+    generations: dict[str, Any]
+    kept_at: float
+    # Somewhat below the limit, differing per page, so that pages kept together (after a
+    # deploy) are not all renewed in the same second.
+    fresh_seconds: float
+    status: int
+    headers: list[tuple[str, str]]
+    content: bytes
+    nonce: str
+
+
 def _keep(
     request: HttpRequest,
     response: HttpResponseBase,
@@ -309,27 +418,47 @@ def _keep(
         # Browsers and proxies ask again each time; only this server keeps the page.
         patch_cache_control(response, max_age=0, must_revalidate=True)
     nonce = getattr(request, "_csp_nonce", None)
-    used_nonce = str(nonce) if nonce else ""  # LazyNonce is true only once generated
-    entry = (
-        generations,
-        response.status_code,
-        list(response.headers.items()),
-        response.content,  # type: ignore[attr-defined]  # not streaming
-        used_nonce,
+    entry = Entry(
+        generations=generations,
+        kept_at=_now(),
+        fresh_seconds=timeout * random.uniform(0.8, 1.0),  # noqa: S311  # nosec B311: a spread
+        status=response.status_code,
+        headers=list(response.headers.items()),
+        content=response.content,  # type: ignore[attr-defined]  # not streaming
+        nonce=str(nonce) if nonce else "",  # LazyNonce is true only once generated
     )
     try:
-        cache.set(key, entry, timeout)
+        cache.set(key, entry, timeout * KEEP_STALE_FACTOR)
     except Exception:
         logger.exception("Page cache: could not keep %s", request.path)
 
 
-def _replay(request: HttpRequest, entry: tuple[Any, ...]) -> HttpResponse:
-    _generations, status, headers, content, used_nonce = entry
-    if used_nonce:
+def _replay(request: HttpRequest, entry: Entry, how: str) -> HttpResponse:
+    content = entry.content
+    if entry.nonce:
         # Reading the request's nonce generates it, so the CSP middleware puts it in the header.
-        content = content.replace(used_nonce.encode(), str(request._csp_nonce).encode())  # type: ignore[attr-defined]  # set by the CSP middleware
-    response = HttpResponse(content, status=status)
-    for name, value in headers:
+        content = content.replace(entry.nonce.encode(), str(request._csp_nonce).encode())  # type: ignore[attr-defined]  # set by the CSP middleware
+    response = HttpResponse(content, status=entry.status)
+    for name, value in entry.headers:
         response.headers[name] = value
-    response["X-Cache"] = "hit"
+    response["X-Cache"] = how
     return response
+
+
+_SKIPPED = {"tests", "data", "static", "__pycache__", ".venv"}
+
+
+@functools.cache
+def release() -> str:
+    """A digest of the code and templates that render the pages, part of every key: after a
+    deploy no page of the previous release (with its static file names) is served."""
+    package = Path(__file__).resolve().parents[1]
+    digest = hashlib.sha256()
+    for path in sorted(package.rglob("*")):
+        if path.suffix in {".py", ".html", ".txt", ".mo"} and not _SKIPPED & set(path.parts):
+            digest.update(str(path.relative_to(package)).encode())
+            digest.update(path.read_bytes())
+    manifest = Path(settings.STATIC_ROOT) / "staticfiles.json"
+    if manifest.exists():
+        digest.update(manifest.read_bytes())
+    return digest.hexdigest()[:16]

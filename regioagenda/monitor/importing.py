@@ -40,7 +40,6 @@ from django.utils.translation import gettext as _
 
 from regioagenda.competences.models import Place
 from regioagenda.core.csvfiles import FileTooLarge, csv_records, decode_text, read_limited
-from regioagenda.core.page_cache import bump_generation
 from regioagenda.monitor.models import Indicator, Observation
 from regioagenda.regions.models import Municipality, Region
 
@@ -556,8 +555,6 @@ def _insert(values: list[tuple[Any, ...]], user: Any) -> None:
             batch = values[start : start + BATCH_SIZE]
             cursor.executemany(sql, [adapt(row) for row in batch])
             _pause_when_asked(start + len(batch))
-    # The insert sends no signals; kept pages of the monitor show these figures.
-    bump_generation()
 
 
 def _pause_when_asked(written: int) -> None:

@@ -26,8 +26,10 @@ from regioagenda.vision.models import Theme
 
 @pytest.fixture(autouse=True)
 def page_cache_on(settings):
-    """The cache is off in the rest of the suite (conftest.py); on here, with its signals."""
+    """The cache is off in the rest of the suite (conftest.py); on here, with its signals.
+    Without a delay, so that a change shows at the next request (the delay has its own tests)."""
     settings.REGIOAGENDA_PAGE_CACHE_SECONDS = 300
+    settings.REGIOAGENDA_PAGE_CACHE_DELAY_SECONDS = 0
     page_cache.watch_models()
     yield
     page_cache.unwatch_models()
@@ -343,3 +345,225 @@ def test_no_page_is_kept_when_the_setting_is_zero(
     assert "X-Cache" not in second
     settings.REGIOAGENDA_PAGE_CACHE_SECONDS = 300
     assert not hit(client.get(url))  # nothing was kept while it was off
+
+
+# --- the delay, one render at a time, the release -----------------------------------------
+
+
+class _Clock:
+    """page_cache's clock, moved on by hand."""
+
+    def __init__(self) -> None:
+        self.now = page_cache._now()
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    moved = _Clock()
+    monkeypatch.setattr(page_cache, "_now", moved)
+    return moved
+
+
+class _CacheWithLockTaken:
+    """The cache as another process sees it while that process renders every page: each
+    attempt to take a page's render lock fails."""
+
+    def __init__(self, cache) -> None:
+        self._cache = cache
+
+    def add(self, key, *args, **kwargs):
+        if key.startswith(page_cache.LOCK_PREFIX):
+            return False
+        return self._cache.add(key, *args, **kwargs)
+
+    def get_many(self, keys):
+        found = self._cache.get_many(keys)
+        # The lock stays taken for whoever looks.
+        found.update({key: 1 for key in keys if key.startswith(page_cache.LOCK_PREFIX)})
+        return found
+
+    def __getattr__(self, name):
+        return getattr(self._cache, name)
+
+
+@pytest.fixture
+def another_process_renders(monkeypatch):
+    def take(taken: bool = True) -> None:
+        if taken:
+            monkeypatch.setattr(page_cache, "cache", _CacheWithLockTaken(page_cache.cache))
+        else:
+            monkeypatch.undo()
+
+    return take
+
+
+def test_within_the_delay_a_kept_page_is_served_and_after_it_the_change_shows(
+    client, leiden, settings, clock
+):
+    settings.REGIOAGENDA_PAGE_CACHE_DELAY_SECONDS = 10
+    action = make_action(leiden, title="Fietsroute langs de Oude Rijn")
+    url = reverse("agenda:action", kwargs={"pk": action.pk})
+    client.get(url)
+    action.title = "Snelfietsroute Leiden–Katwijk"
+    action.save()
+
+    clock.now += 9
+    within = client.get(url)
+    clock.now += 2
+    after = client.get(url)
+
+    assert hit(within) and "Fietsroute langs de Oude Rijn" in within.content.decode()
+    assert not hit(after) and "Snelfietsroute Leiden–Katwijk" in after.content.decode()
+
+
+def test_making_everything_stale_does_not_wait_for_the_delay(client, leidse_regio, settings):
+    settings.REGIOAGENDA_PAGE_CACHE_DELAY_SECONDS = 10
+    url = reverse("agenda:overview")
+    client.get(url)
+
+    page_cache.bump_generation()
+
+    assert not hit(client.get(url))
+
+
+def test_a_page_is_renewed_before_its_time_limit(client, leidse_regio, settings, clock):
+    url = reverse("agenda:overview")
+    client.get(url)
+
+    clock.now += 0.79 * settings.REGIOAGENDA_PAGE_CACHE_SECONDS
+    before = client.get(url)
+    clock.now += 0.21 * settings.REGIOAGENDA_PAGE_CACHE_SECONDS
+    after = client.get(url)
+
+    assert hit(before)
+    assert not hit(after)
+
+
+def test_while_another_process_renders_a_stale_page_visitors_get_the_copy_it_replaces(
+    client, leiden, another_process_renders, django_assert_num_queries
+):
+    action = make_action(leiden, title="Fietsroute langs de Oude Rijn")
+    url = reverse("agenda:action", kwargs={"pk": action.pk})
+    client.get(url)
+    action.title = "Snelfietsroute Leiden–Katwijk"
+    action.save()
+
+    another_process_renders()
+    with django_assert_num_queries(0):
+        meanwhile = client.get(url)
+    another_process_renders(False)
+    after = client.get(url)
+
+    assert meanwhile["X-Cache"] == "stale"
+    assert "Fietsroute langs de Oude Rijn" in meanwhile.content.decode()
+    assert not hit(after) and "Snelfietsroute Leiden–Katwijk" in after.content.decode()
+
+
+def test_a_page_made_stale_by_everything_is_never_served_while_another_renders(
+    client, leidse_regio, another_process_renders, monkeypatch
+):
+    url = reverse("agenda:overview")
+    client.get(url)
+    page_cache.bump_generation()
+    monkeypatch.setattr(page_cache, "WAIT_SECONDS", 0.1)
+
+    another_process_renders()
+    response = client.get(url)
+
+    assert response.status_code == 200
+    assert "X-Cache" not in response  # rendered here, not the old copy
+
+
+def test_a_missing_page_another_process_renders_is_waited_for_and_not_rendered_twice(
+    client, leidse_regio, another_process_renders, monkeypatch, django_assert_num_queries
+):
+    url = reverse("agenda:overview")
+    kept = {}
+    keep = page_cache._keep
+    monkeypatch.setattr(
+        page_cache,
+        "_keep",
+        lambda request, response, key, *rest: (
+            kept.update(key=key) or keep(request, response, key, *rest)
+        ),
+    )
+    first = client.get(url)
+    entry = page_cache.cache.get(kept["key"])
+    page_cache.cache.delete(kept["key"])
+    another_process_renders()
+    # The other process keeps the page while this one waits.
+    monkeypatch.setattr(
+        page_cache.time, "sleep", lambda seconds: page_cache.cache.set(kept["key"], entry)
+    )
+
+    with django_assert_num_queries(0):
+        waited = client.get(url)
+
+    assert hit(waited)
+    assert waited.content == first.content
+
+
+def test_when_the_other_process_ends_without_keeping_the_page_the_waiting_one_renders_it(
+    client, leidse_regio, monkeypatch
+):
+    url = reverse("agenda:overview")
+    looks = []
+    real_add = page_cache.cache.add
+    monkeypatch.setattr(
+        page_cache.cache,
+        "add",
+        lambda key, *a, **k: (
+            False if key.startswith(page_cache.LOCK_PREFIX) else real_add(key, *a, **k)
+        ),
+    )
+    monkeypatch.setattr(page_cache.time, "sleep", looks.append)
+
+    response = client.get(url)
+
+    assert looks  # it waited, found no lock (the other process was done) and no page
+    assert response.status_code == 200 and not hit(response)
+    assert "</html>" in response.content.decode()
+
+
+def test_a_page_that_was_not_kept_is_rendered_at_once_without_waiting(
+    client, leidse_regio, another_process_renders, monkeypatch
+):
+    url = reverse("events:submit")
+    client.get(url)  # a form with a CSRF token: not kept
+
+    another_process_renders()
+    monkeypatch.setattr(page_cache.time, "sleep", lambda seconds: pytest.fail("waited"))
+    response = client.get(url)
+
+    assert response.status_code == 200 and not hit(response)
+
+
+def test_the_render_lock_is_given_back(client, leidse_regio):
+    url = reverse("agenda:overview")
+    added = []
+    real_add = page_cache.cache.add
+
+    def add(key, *args, **kwargs):
+        added.append(key)
+        return real_add(key, *args, **kwargs)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(page_cache.cache, "add", add)
+        client.get(url)
+
+    locks = [key for key in added if key.startswith(page_cache.LOCK_PREFIX)]
+    assert len(locks) == 1
+    assert page_cache.cache.get(locks[0]) is None
+
+
+def test_pages_of_another_release_are_not_served(client, leidse_regio, monkeypatch):
+    url = reverse("agenda:overview")
+    client.get(url)
+    assert hit(client.get(url))
+
+    monkeypatch.setattr(page_cache, "release", lambda: "een-nieuwe-versie")
+
+    assert not hit(client.get(url))
