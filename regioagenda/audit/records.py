@@ -123,9 +123,7 @@ def _describe(obj: Any) -> tuple[str, str, str]:
 
 
 def _origin(request: Any) -> str:
-    # REMOTE_ADDR is the address that connected. Behind a reverse proxy that is the proxy's;
-    # X-Forwarded-For would name the client but anyone can send it, so it is only worth reading
-    # once the proxy in front is known to overwrite it (not decided yet: see DJANGO_BEHIND_PROXY).
+    # REMOTE_ADDR: the visitor's address, also behind a trusted proxy (ClientAddressMiddleware).
     address = getattr(request, "META", {}).get("REMOTE_ADDR", "") if request is not None else ""
     try:
         return str(ipaddress.ip_address(address))

@@ -1,9 +1,55 @@
-"""Requests that no page or operation can answer sensibly are refused before they reach one."""
+"""Requests that no page or operation can answer sensibly are refused before they reach one;
+behind a trusted proxy, a request carries the visitor's address instead of the proxy's."""
 
+import contextlib
+import ipaddress
 from collections.abc import Callable
 
-from django.core.exceptions import SuspiciousOperation
+from django.conf import settings
+from django.core.exceptions import MiddlewareNotUsed, SuspiciousOperation
 from django.http import HttpRequest, HttpResponse
+
+
+class ClientAddressMiddleware:
+    """Behind a reverse proxy, REMOTE_ADDR becomes the address of the visitor.
+
+    Behind nginx every request comes from the proxy's address, so the lockout per address,
+    the limits on submissions per address and the audit trail's origin would lump all visitors
+    together: ten wrong passwords from anyone would lock everyone out. The proxy adds the
+    address it saw to X-Forwarded-For; the addresses before it are whatever the client sent.
+    So the header is read only when the request comes from a trusted proxy
+    (`REGIOAGENDA_TRUSTED_PROXIES`, set with DJANGO_BEHIND_PROXY), from the right, up to the
+    first address that is not itself a trusted proxy. Off when no proxy is trusted.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+        self.trusted = [
+            ipaddress.ip_network(value, strict=False)
+            for value in settings.REGIOAGENDA_TRUSTED_PROXIES
+        ]
+        if not self.trusted:
+            raise MiddlewareNotUsed
+
+    def _is_trusted(self, address: str) -> bool:
+        try:
+            parsed = ipaddress.ip_address(address)
+        except ValueError:
+            return False
+        return any(parsed in network for network in self.trusted)
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        meta = request.META
+        if self._is_trusted(meta.get("REMOTE_ADDR", "")):
+            hops = meta.get("HTTP_X_FORWARDED_FOR", "").split(",")
+            for hop in reversed(hops):
+                if self._is_trusted(hop.strip()):
+                    continue
+                # Not an address: keep the proxy's rather than trust the text.
+                with contextlib.suppress(ValueError):
+                    meta["REMOTE_ADDR"] = str(ipaddress.ip_address(hop.strip()))
+                break
+        return self.get_response(request)
 
 
 class RejectNulBytesMiddleware:
