@@ -6,7 +6,6 @@ from rules.contrib.admin import ObjectPermissionsModelAdmin
 
 from regioagenda.accounts.predicates import roles_of
 from regioagenda.core.admin import VersionCheckedAdmin, VersionCheckedForm
-from regioagenda.core.models import VersionedModel
 from regioagenda.regions.models import Municipality, Region
 from regioagenda.registry.budgets import request_problems, view_problems
 from regioagenda.registry.models import (
@@ -30,21 +29,6 @@ def _regions_of(request: Any) -> Any:
     if roles.administrator:
         return Region.objects.all()
     return Region.objects.filter(pk__in=roles.coordinator_of)
-
-
-class BumpsInlineVersions(admin.ModelAdmin):
-    """Rows changed through an inline get a new version too, so that an edit based on the
-    version before (the API, another change form) is refused rather than overwriting them."""
-
-    def save_formset(self, request: Any, form: Any, formset: Any, change: bool) -> None:
-        instances = formset.save(commit=False)
-        for instance in instances:
-            if instance.pk and isinstance(instance, VersionedModel):
-                instance.version += 1
-            instance.save()
-        for instance in formset.deleted_objects:
-            instance.delete()
-        formset.save_m2m()
 
 
 class ParticipationFormSet(forms.BaseInlineFormSet):
@@ -110,7 +94,7 @@ class GoverningBodyInline(admin.TabularInline):
 
 
 @admin.register(JointBody)
-class JointBodyAdmin(ObjectPermissionsModelAdmin, BumpsInlineVersions, VersionCheckedAdmin):
+class JointBodyAdmin(ObjectPermissionsModelAdmin, VersionCheckedAdmin):
     list_display = ["name", "abbreviations", "legal_form", "region", "started_on", "ended_on"]
     list_filter = ["region", "legal_form"]
     search_fields = ["name", "abbreviations", "summary"]
@@ -141,7 +125,7 @@ class ContributionInline(admin.TabularInline):
 
 
 @admin.register(Participation)
-class ParticipationAdmin(ObjectPermissionsModelAdmin, BumpsInlineVersions, VersionCheckedAdmin):
+class ParticipationAdmin(ObjectPermissionsModelAdmin, VersionCheckedAdmin):
     list_display = ["body", "municipality", "outside_name", "started_on", "ended_on"]
     list_filter = ["body__region", "municipality"]
     list_select_related = ["body", "municipality"]
@@ -209,7 +193,7 @@ class BudgetRequestForm(VersionCheckedForm):
 
 
 @admin.register(BudgetRequest)
-class BudgetRequestAdmin(ObjectPermissionsModelAdmin, BumpsInlineVersions, VersionCheckedAdmin):
+class BudgetRequestAdmin(ObjectPermissionsModelAdmin, VersionCheckedAdmin):
     form = BudgetRequestForm
     list_display = ["title", "body", "kind", "year", "sent_on", "views_due_on", "adopted_on"]
     list_filter = ["body__region", "kind", "year"]
