@@ -33,6 +33,7 @@ from typing import Any
 
 import gevent
 from locust import HttpUser, User, constant_throughput, events, task
+from open_loop import OpenLoop  # this folder is on the path when locust runs a file here
 
 RATE = float(os.environ.get("BENCH_RATE", "100"))
 WRITE_SHARE = float(os.environ.get("BENCH_WRITE_SHARE", "0.05"))
@@ -124,11 +125,12 @@ EDITORS = _editors()
 VERSIONS: dict[int, int] = {}
 
 
-class Editor(HttpUser):
-    wait_time = constant_throughput(PER_USER)
+class Editor(OpenLoop, HttpUser):
+    rate = PER_USER
     fixed_count = WRITERS if EDITORS else 0
 
     def on_start(self) -> None:
+        super().on_start()
         self.editor = random.choice(EDITORS)  # noqa: S311 — load, not secrets
         self.headers = {"Authorization": f"Bearer {self.editor['key']}"}
 

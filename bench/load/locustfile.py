@@ -11,7 +11,7 @@ run-time timer runs on gevent's clock, which is stale after a slow start, so on 
 `-t 10s` can end the run before the first request.
 
 Open loop: each user asks for one page every 1/LOAD_USER_RATE seconds on a fixed grid in its
-own random phase (Visitor.wait_time: constant_throughput on absolute times), whatever the
+own random phase (open_loop.OpenLoop), whatever the
 answers take, so the arrival rate is users x LOAD_USER_RATE as long as a response
 takes less than 1/LOAD_USER_RATE (2 s at the default 0.5). Users, not visits: there is no
 think time and no session, only anonymous visitors with the headers of a Dutch browser.
@@ -30,14 +30,13 @@ Environment:
 """
 
 import json
-import math
 import os
 import random
 import time
 from pathlib import Path
 
-import gevent
 from locust import FastHttpUser, LoadTestShape, events, task
+from open_loop import OpenLoop  # this folder is on the path when locust runs a file here
 
 WEIGHTS = {
     "home": 20,
@@ -82,37 +81,12 @@ def _close(**kwargs):
         _log.flush()
 
 
-class Visitor(FastHttpUser):
+class Visitor(OpenLoop, FastHttpUser):
     # A response slower than this counts as an error (status 0), as a browser would give up.
     network_timeout = 30.0
     connection_timeout = 5.0
     default_headers = HEADERS
-    _next = 0.0
-
-    def on_start(self) -> None:
-        # Each user gets its own phase in the period. Locust starts a second's users together,
-        # and `constant_throughput` (which waits relative to the last request) lets users that
-        # were held up together stay together: measured, 40 requests at once every second at
-        # 40 rps, which a cap on requests in flight rightly refuses.
-        if USER_RATE > 0:
-            self._next = time.time() + random.uniform(0, 1 / USER_RATE)  # noqa: S311
-            gevent.sleep(self._next - time.time())
-
-    def wait_time(self) -> float:
-        """Open loop on a fixed grid: one request every 1/LOAD_USER_RATE s in the user's phase.
-
-        Like constant_throughput, but on absolute times, so a user that was late (a slow
-        answer, the generator busy) falls back into its own phase instead of into step with
-        the others. A user more than a period behind skips the missed turns.
-        """
-        if USER_RATE <= 0:
-            return 0.0
-        period = 1 / USER_RATE
-        now = time.time()
-        self._next += period
-        if self._next < now - period:
-            self._next += math.ceil((now - self._next) / period) * period
-        return max(0.0, self._next - now)
+    rate = USER_RATE
 
     @task
     def page(self) -> None:
