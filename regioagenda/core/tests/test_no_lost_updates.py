@@ -9,10 +9,13 @@ change. A case is skipped only when the administrator's change form has no field
 (read-only admins and inlines: no change permission, or every field read-only); an editable
 model without a row, without the version on its page, or whose stale page saves, fails.
 The API's changes are checked from its OpenAPI schema: each asks for the version and can
-answer 409.
+answer 409; and each PUT or PATCH is made, the same way, with a token: read a row, change it
+once, send the first read again with another change, which must be refused (409) and leave the
+first change stored.
 """
 
 import datetime
+import functools
 import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -28,10 +31,12 @@ from django.utils import timezone
 from conftest import make_user
 from regioagenda.accounts.models import Membership, User
 from regioagenda.accounts.tokens import issue_token
+from regioagenda.api.tests.test_write_api import call, token_for
 from regioagenda.core.admin import VERSION_FIELD, is_versioned
 from regioagenda.regions.models import Region
 from regioagenda.website.tests.xss_seed import _create_rows as create_rows
 
+API = "/api/v1"
 CONFLICT = "Iemand anders heeft"
 # Buttons and bookkeeping of the admin's change form, never a value an editor changes.
 NOT_VALUES = {"csrfmiddlewaretoken", "_save", "_continue", "_addanother", "_saveasnew"}
@@ -362,6 +367,210 @@ def test_every_api_change_is_based_on_a_version_and_can_conflict(
     with 409; the app's own API tests show that each one does."""
     assert "version" in _body_properties(operation), f"{method} {path} vraagt geen versie"
     assert "409" in operation["responses"], f"{method} {path} kent geen conflict (409)"
+
+
+# The draft of a proposal's check has no address of its own to read; the list of the check's
+# revisions shows it, newest first, to whoever may write it when asked for it.
+READ_FROM = {
+    "/regions/{region}/proposals/{id}/checks/draft": (
+        "/regions/{region}/proposals/{id}/checks?includeDraft=true"
+    ),
+}
+MISSING = object()
+
+
+@functools.cache
+def _schema() -> dict[str, Any]:
+    from regioagenda.api.urls import api
+
+    return api.get_openapi_schema(path_prefix="")
+
+
+def _schema_part(schema: dict[str, Any]) -> dict[str, Any]:
+    """The schema itself, not a reference to it, and of a nullable value the non-null part."""
+    components = _schema()["components"]["schemas"]
+    while "$ref" in schema:
+        schema = components[schema["$ref"].rsplit("/", 1)[-1]]
+    options = [option for option in schema.get("anyOf", []) if option.get("type") != "null"]
+    return _schema_part(options[0]) if options else schema
+
+
+def _as_body(value: Any, schema: dict[str, Any]) -> Any:
+    """A value as read, written the way the request body asks for it: a text read in both
+    languages ({"nl", "en"}) is written as its Dutch text, a reference read as an object by its
+    code; an empty value where the body has no empty one is left out (the default)."""
+    schema = _schema_part(schema)
+    if value is None:
+        nullable = any(option.get("type") == "null" for option in schema.get("anyOf", []))
+        return None if nullable else MISSING
+    if "properties" in schema and isinstance(value, dict):
+        return _restricted(value, schema["properties"])
+    if schema.get("type") == "array" and isinstance(value, list):
+        return [_as_body(item, schema.get("items", {})) for item in value]
+    if schema.get("type") == "string" and isinstance(value, dict):
+        return next((value[key] for key in ("nl", "code", "slug") if key in value), MISSING)
+    return value
+
+
+def _restricted(read: dict[str, Any], properties: dict[str, Any]) -> dict[str, Any]:
+    body = {}
+    for name, schema in properties.items():
+        value = _as_body(read.get(name), schema) if name in read else MISSING
+        if value is not MISSING:
+            body[name] = value
+        # The English side of a text read in both languages is its own field in the body.
+        translated = read.get(name.removesuffix("En"))
+        if name.endswith("En") and isinstance(translated, dict) and "en" in translated:
+            body[name] = translated["en"] or ""
+    return body
+
+
+def _dutch(value: Any) -> Any:
+    return value["nl"] if isinstance(value, dict) and "nl" in value else value
+
+
+def _items(answer: Any) -> list[Any]:
+    if isinstance(answer, dict) and isinstance(answer.get("items"), list):
+        return answer["items"]
+    return answer if isinstance(answer, list) else [answer]
+
+
+def _walk(answer: Any) -> Any:
+    """Every dict and string in an answer, outside in."""
+    if isinstance(answer, dict):
+        yield answer
+        for value in answer.values():
+            yield from _walk(value)
+    elif isinstance(answer, list):
+        for value in answer:
+            yield from _walk(value)
+    elif isinstance(answer, str):
+        yield answer
+
+
+def _path_values(get: Any, path: str) -> dict[str, str]:
+    """A value for each of the path's parameters, found in the answer of the nearest readable
+    path above it: a link to such an address, else the items' field of the parameter's name."""
+    readable = {
+        template for template, operations in _schema()["paths"].items() if "get" in operations
+    }
+    values: dict[str, str] = {}
+    segments = path.strip("/").split("/")
+    for index, segment in enumerate(segments):
+        if not segment.startswith("{"):
+            continue
+        name = segment.strip("{}")
+        above = next(
+            (
+                "/" + "/".join(segments[:end])
+                for end in range(index, 0, -1)
+                if "/" + "/".join(segments[:end]) in readable
+            ),
+            None,
+        )
+        assert above is not None, (
+            f"{path}: geen GET boven {{{name}}} om een waarde in te vinden; geef de API die lijst "
+            "of leer _path_values waar de waarde staat"
+        )
+        response = get(above.format(**values))
+        assert response.status_code == 200, f"GET {above}: {response.status_code}"
+        answer = response.json()
+        link = re.compile(
+            re.sub(
+                r"\\\{(\w+)\\\}",
+                r"(?P<\1>[^/?#]+)",
+                re.escape(API + "/" + "/".join(segments[: index + 1])),
+            )
+        )
+        found = [
+            m[name]
+            for text in _walk(answer)
+            if isinstance(text, str) and (m := link.fullmatch(text))
+        ]
+        items = [item for item in _items(answer) if isinstance(item, dict)]
+        found += [item[name] for item in items if name in item]
+        if above == "/" + "/".join(segments[:index]):
+            # Items of the list right above the parameter name themselves (a region by its slug).
+            found += [item[own] for item in items for own in ("id", "slug", "code") if own in item]
+        found += [
+            d[name]
+            for d in _walk(answer)
+            if isinstance(d, dict) and isinstance(d.get(name), str | int)
+        ]
+        assert found, (
+            f"{path}: geen {{{name}}} in GET {above}; de seed (xss_seed._create_rows) maakt er "
+            "geen rij voor: vul die aan"
+        )
+        values[name] = str(found[0])
+    return values
+
+
+def _text_variant(value: str, schema: dict[str, Any], n: int) -> str:
+    suffix = f"-w{n}"
+    limit = _schema_part(schema).get("maxLength")
+    return (value[: limit - len(suffix)] if limit else value) + suffix
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "operation"), _api_changes(), ids=lambda value: str(value)[:60]
+)
+def test_a_stale_api_change_never_overwrites_a_newer_one(
+    method: str, path: str, operation: dict[str, Any], rows: None, administrator: User
+) -> None:
+    """Read a row, change one text once (200, a new version), then send the first read again
+    with another change: 409, and the stored value stays the first change."""
+    client = Client()
+    key = token_for(administrator, administrator)
+
+    def get(url: str) -> Any:
+        return call(client, "get", API + url, key)
+
+    values = _path_values(get, path)
+    url = path.format(**values)
+    read_path = READ_FROM.get(path, path)
+    assert read_path in READ_FROM.values() or "get" in _schema()["paths"][path], (
+        f"{method} {path}: geen GET om de huidige stand te lezen; voeg een pad toe aan READ_FROM"
+    )
+
+    def read() -> dict[str, Any]:
+        response = get(read_path.format(**values))
+        assert response.status_code == 200, f"GET {read_path}: {response.status_code}"
+        return _items(response.json())[0]
+
+    properties = _body_properties(operation)
+    before = read()
+    body = _restricted(before, properties)
+    assert "version" in body, f"{path}: de gelezen stand heeft geen versie"
+    texts = [
+        name
+        for name, schema in properties.items()
+        if _schema_part(schema).get("type") == "string"
+        and not {"format", "enum"} & set(_schema_part(schema))
+        and isinstance(body.get(name), str)
+        and body[name] not in values.values()  # changing the row's own address moves it
+    ]
+
+    chosen, first, refusals = None, None, []
+    for name in texts:
+        first = _text_variant(body[name], properties[name], 1)
+        response = call(client, method.lower(), API + url, key, {**body, name: first})
+        if response.status_code == 200:
+            chosen = name
+            break
+        refusals.append(f"{name}={first!r}: {response.status_code} {response.content[:300]!r}")
+    assert chosen is not None, (
+        f"{method} {path}: geen wijziging van {texts} werd aangenomen:\n" + "\n".join(refusals)
+    )
+    assert response.json()["version"] > body["version"], "de versie is niet opgehoogd"
+    saved = _dutch(read()[chosen])
+    assert saved != _dutch(before[chosen]), f"{chosen} is niet gewijzigd"
+
+    second = _text_variant(body[chosen], properties[chosen], 2)
+    stale = call(client, method.lower(), API + url, key, {**body, chosen: second})
+
+    assert stale.status_code == 409, f"de verouderde wijziging is {stale.status_code} ({chosen})"
+    assert stale["Content-Type"] == "application/problem+json"
+    assert _dutch(read()[chosen]) == saved
 
 
 def test_logging_in_and_a_new_password_are_no_edits_of_the_user(

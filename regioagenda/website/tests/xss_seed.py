@@ -260,8 +260,10 @@ def _create_rows(region: Region) -> None:
     proposal = make_proposal(leiden, summary="s", decision="d", text="t")
     ProposalLink.objects.create(proposal=proposal, title="link", url="https://example.org/")
     check = ImpactCheck.objects.create(proposal=proposal, revision=1, submitted_by=author)
+    # A neighbour: the proposal's own municipality is never an affected one (proposals.checks).
+    neighbour = Municipality.objects.filter(region=region).exclude(pk=leiden.pk).order_by("code")[0]
     AffectedMunicipality.objects.create(
-        impact_check=check, code=leiden.code, name=leiden.name, explanation="uitleg"
+        impact_check=check, code=neighbour.code, name=neighbour.name, explanation="uitleg"
     )
 
     meeting = make_meeting(region, description="beschrijving")
