@@ -311,7 +311,7 @@ REGIOAGENDA_PAGE_CACHE_SECONDS = int(
 # served even if its data changed since, so that a stream of edits does not make every visitor
 # render the page anew. Signed-in users always see the current page.
 REGIOAGENDA_PAGE_CACHE_DELAY_SECONDS = float(
-    os.environ.get("REGIOAGENDA_PAGE_CACHE_DELAY_SECONDS", "10")
+    os.environ.get("REGIOAGENDA_PAGE_CACHE_DELAY_SECONDS", "30")
 )
 
 # Content Security Policy: nothing inline, nothing from other hosts.
