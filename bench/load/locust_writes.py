@@ -26,6 +26,7 @@ import datetime
 import json
 import os
 import random
+import sys
 import time
 from collections import defaultdict
 from pathlib import Path
@@ -33,7 +34,10 @@ from typing import Any
 
 import gevent
 from locust import HttpUser, User, constant_throughput, events, task
-from open_loop import OpenLoop  # this folder is on the path when locust runs a file here
+
+# locust puts only this file's folder on the path; the project root holds the package `bench`.
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+from bench.load.open_loop import OpenLoop
 
 RATE = float(os.environ.get("BENCH_RATE", "100"))
 WRITE_SHARE = float(os.environ.get("BENCH_WRITE_SHARE", "0.05"))

@@ -32,11 +32,15 @@ Environment:
 import json
 import os
 import random
+import sys
 import time
 from pathlib import Path
 
 from locust import FastHttpUser, LoadTestShape, events, task
-from open_loop import OpenLoop  # this folder is on the path when locust runs a file here
+
+# locust puts only this file's folder on the path; the project root holds the package `bench`.
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+from bench.load.open_loop import OpenLoop
 
 WEIGHTS = {
     "home": 20,

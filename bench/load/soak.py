@@ -124,13 +124,15 @@ def write_pool(env: dict[str, str], path: Path) -> None:
 
 
 def warm_up(base_url: str, pool: Path) -> None:
-    """Ask for one page of each kind twice, so that the first seconds of load do not measure
-    compiling templates and filling caches in every worker."""
+    """Ask for one page of each kind twice, then every page of the pool once, so that the
+    first minute, against which the last is compared, does not measure compiling templates in
+    every worker and filling an empty page cache (run_load.py measures a cold start)."""
     kinds = json.loads(pool.read_text())
-    for _ in range(2):
-        for urls in kinds.values():
-            with contextlib.suppress(OSError):
-                urllib.request.urlopen(base_url + urls[0], timeout=60).read()  # noqa: S310 — loopback
+    first_of_each = [urls[0] for urls in kinds.values()]
+    every_page = [url for urls in kinds.values() for url in urls]
+    for url in [*first_of_each, *first_of_each, *every_page]:
+        with contextlib.suppress(OSError):
+            urllib.request.urlopen(base_url + url, timeout=60).read()  # noqa: S310 — loopback
 
 
 def start_locust(
