@@ -37,7 +37,11 @@ def when_ready(server):
 
     Django imports the URLconf, and with it every view module and WeasyPrint, at the first
     request: seconds of work that each worker would otherwise repeat while a visitor waits.
+    The page cache's digest of the release (reading the code and templates) likewise.
     """
     from django.urls import get_resolver
 
+    from regioagenda.core import page_cache
+
     get_resolver().url_patterns  # noqa: B018 — reading it imports the URLconf
+    page_cache.release()
