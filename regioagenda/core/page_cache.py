@@ -395,8 +395,8 @@ class Entry(NamedTuple):
 
     generations: dict[str, Any]
     kept_at: float
-    # Somewhat below the limit, differing per page, so that pages kept together (after a
-    # deploy) are not all renewed in the same second.
+    # Between half the limit and the limit, differing per page, so that pages kept together
+    # (after a deploy) are not renewed together, and less so at each renewal.
     fresh_seconds: float
     status: int
     headers: list[tuple[str, str]]
@@ -421,7 +421,7 @@ def _keep(
     entry = Entry(
         generations=generations,
         kept_at=_now(),
-        fresh_seconds=timeout * random.uniform(0.8, 1.0),  # noqa: S311  # nosec B311: a spread
+        fresh_seconds=timeout * random.uniform(0.5, 1.0),  # noqa: S311  # nosec B311: a spread
         status=response.status_code,
         headers=list(response.headers.items()),
         content=response.content,  # type: ignore[attr-defined]  # not streaming

@@ -433,9 +433,9 @@ def test_a_page_is_renewed_before_its_time_limit(client, leidse_regio, settings,
     url = reverse("agenda:overview")
     client.get(url)
 
-    clock.now += 0.79 * settings.REGIOAGENDA_PAGE_CACHE_SECONDS
+    clock.now += 0.49 * settings.REGIOAGENDA_PAGE_CACHE_SECONDS
     before = client.get(url)
-    clock.now += 0.21 * settings.REGIOAGENDA_PAGE_CACHE_SECONDS
+    clock.now += 0.51 * settings.REGIOAGENDA_PAGE_CACHE_SECONDS
     after = client.get(url)
 
     assert hit(before)
