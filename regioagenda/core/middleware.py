@@ -1,13 +1,21 @@
 """Requests that no page or operation can answer sensibly are refused before they reach one;
 behind a trusted proxy, a request carries the visitor's address instead of the proxy's."""
 
-import contextlib
 import ipaddress
 from collections.abc import Callable
 
 from django.conf import settings
 from django.core.exceptions import MiddlewareNotUsed, SuspiciousOperation
 from django.http import HttpRequest, HttpResponse
+
+IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+
+
+def _address(text: str) -> IPAddress | None:
+    try:
+        return ipaddress.ip_address(text.strip())
+    except ValueError:
+        return None
 
 
 class ClientAddressMiddleware:
@@ -31,24 +39,19 @@ class ClientAddressMiddleware:
         if not self.trusted:
             raise MiddlewareNotUsed
 
-    def _is_trusted(self, address: str) -> bool:
-        try:
-            parsed = ipaddress.ip_address(address)
-        except ValueError:
-            return False
-        return any(parsed in network for network in self.trusted)
+    def _is_trusted(self, address: IPAddress | None) -> bool:
+        return address is not None and any(address in network for network in self.trusted)
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         meta = request.META
-        if self._is_trusted(meta.get("REMOTE_ADDR", "")):
-            hops = meta.get("HTTP_X_FORWARDED_FOR", "").split(",")
-            for hop in reversed(hops):
-                if self._is_trusted(hop.strip()):
-                    continue
-                # Not an address: keep the proxy's rather than trust the text.
-                with contextlib.suppress(ValueError):
-                    meta["REMOTE_ADDR"] = str(ipaddress.ip_address(hop.strip()))
-                break
+        if self._is_trusted(_address(meta.get("REMOTE_ADDR", ""))):
+            for hop in reversed(meta.get("HTTP_X_FORWARDED_FOR", "").split(",")):
+                address = _address(hop)
+                if not self._is_trusted(address):
+                    # Not an address: keep the proxy's rather than trust the text.
+                    if address is not None:
+                        meta["REMOTE_ADDR"] = str(address)
+                    break
         return self.get_response(request)
 
 

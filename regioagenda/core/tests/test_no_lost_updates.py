@@ -330,12 +330,16 @@ def test_a_stale_change_form_never_overwrites_a_newer_save(
     assert open_form()[chosen.name].value == saved
 
 
-def _api_changes() -> list[tuple[str, str, dict[str, Any]]]:
+@functools.cache
+def _schema() -> dict[str, Any]:
     from regioagenda.api.urls import api
 
-    schema = api.get_openapi_schema(path_prefix="")
+    return api.get_openapi_schema(path_prefix="")
+
+
+def _api_changes() -> list[tuple[str, str, dict[str, Any]]]:
     found = []
-    for path, operations in schema["paths"].items():
+    for path, operations in _schema()["paths"].items():
         for method, operation in operations.items():
             if method in ("put", "patch"):
                 found.append((method.upper(), path, operation))
@@ -343,9 +347,7 @@ def _api_changes() -> list[tuple[str, str, dict[str, Any]]]:
 
 
 def _body_properties(operation: dict[str, Any]) -> dict[str, Any]:
-    from regioagenda.api.urls import api
-
-    components = api.get_openapi_schema(path_prefix="")["components"]["schemas"]
+    components = _schema()["components"]["schemas"]
     content = operation.get("requestBody", {}).get("content", {})
     body = content.get("application/json", {}).get("schema", {})
     while "$ref" in body:
@@ -377,13 +379,6 @@ READ_FROM = {
     ),
 }
 MISSING = object()
-
-
-@functools.cache
-def _schema() -> dict[str, Any]:
-    from regioagenda.api.urls import api
-
-    return api.get_openapi_schema(path_prefix="")
 
 
 def _schema_part(schema: dict[str, Any]) -> dict[str, Any]:

@@ -368,11 +368,13 @@ def clock(monkeypatch):
 
 
 class _CacheWithLockTaken:
-    """The cache as another process sees it while that process renders every page: each
-    attempt to take a page's render lock fails."""
+    """The cache as this process sees it while another process renders every page: each
+    attempt to take a page's render lock fails. While the other is `still_rendering`, the
+    lock is there for whoever looks; else it is gone by the time anyone looks."""
 
-    def __init__(self, cache) -> None:
+    def __init__(self, cache, still_rendering: bool) -> None:
         self._cache = cache
+        self._still_rendering = still_rendering
 
     def add(self, key, *args, **kwargs):
         if key.startswith(page_cache.LOCK_PREFIX):
@@ -381,8 +383,8 @@ class _CacheWithLockTaken:
 
     def get_many(self, keys):
         found = self._cache.get_many(keys)
-        # The lock stays taken for whoever looks.
-        found.update({key: 1 for key in keys if key.startswith(page_cache.LOCK_PREFIX)})
+        if self._still_rendering:
+            found.update({key: 1 for key in keys if key.startswith(page_cache.LOCK_PREFIX)})
         return found
 
     def __getattr__(self, name):
@@ -390,14 +392,15 @@ class _CacheWithLockTaken:
 
 
 @pytest.fixture
-def another_process_renders(monkeypatch):
-    def take(taken: bool = True) -> None:
-        if taken:
-            monkeypatch.setattr(page_cache, "cache", _CacheWithLockTaken(page_cache.cache))
-        else:
-            monkeypatch.undo()
+def another_process_renders():
+    """Call it to have another process render every page; with False, to have it stop."""
+    own_cache = page_cache.cache
 
-    return take
+    def renders(taken: bool = True, *, still_rendering: bool = True) -> None:
+        page_cache.cache = _CacheWithLockTaken(own_cache, still_rendering) if taken else own_cache
+
+    yield renders
+    page_cache.cache = own_cache
 
 
 def test_within_the_delay_a_kept_page_is_served_and_after_it_the_change_shows(
@@ -481,23 +484,13 @@ def test_a_missing_page_another_process_renders_is_waited_for_and_not_rendered_t
     client, leidse_regio, another_process_renders, monkeypatch, django_assert_num_queries
 ):
     url = reverse("agenda:overview")
-    kept = {}
-    keep = page_cache._keep
-    monkeypatch.setattr(
-        page_cache,
-        "_keep",
-        lambda request, response, key, *rest: (
-            kept.update(key=key) or keep(request, response, key, *rest)
-        ),
-    )
     first = client.get(url)
-    entry = page_cache.cache.get(kept["key"])
-    page_cache.cache.delete(kept["key"])
+    key = page_cache._key(first.wsgi_request)
+    entry = page_cache.cache.get(key)
+    page_cache.cache.delete(key)
     another_process_renders()
     # The other process keeps the page while this one waits.
-    monkeypatch.setattr(
-        page_cache.time, "sleep", lambda seconds: page_cache.cache.set(kept["key"], entry)
-    )
+    monkeypatch.setattr(page_cache.time, "sleep", lambda seconds: page_cache.cache.set(key, entry))
 
     with django_assert_num_queries(0):
         waited = client.get(url)
@@ -507,18 +500,11 @@ def test_a_missing_page_another_process_renders_is_waited_for_and_not_rendered_t
 
 
 def test_when_the_other_process_ends_without_keeping_the_page_the_waiting_one_renders_it(
-    client, leidse_regio, monkeypatch
+    client, leidse_regio, another_process_renders, monkeypatch
 ):
     url = reverse("agenda:overview")
     looks = []
-    real_add = page_cache.cache.add
-    monkeypatch.setattr(
-        page_cache.cache,
-        "add",
-        lambda key, *a, **k: (
-            False if key.startswith(page_cache.LOCK_PREFIX) else real_add(key, *a, **k)
-        ),
-    )
+    another_process_renders(still_rendering=False)
     monkeypatch.setattr(page_cache.time, "sleep", looks.append)
 
     response = client.get(url)
